@@ -1,0 +1,6 @@
+//! listhygiene: keeps mailing lists clean. Parses bounces and complaint reports, stores them in
+//! SQLite, scores addresses and exports suppression lists.
+#![deny(unsafe_code)]
+
+pub mod domain;
+pub mod parse;
