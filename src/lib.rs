@@ -4,3 +4,6 @@
 
 pub mod domain;
 pub mod parse;
+pub mod cli;
+pub mod config;
+pub mod source;

@@ -240,7 +240,7 @@ impl Decoded {
 }
 
 impl Parsed {
-    fn unreadable(note: &str) -> Parsed {
+    pub fn unreadable(note: &str) -> Parsed {
         Parsed {
             kind: Kind::Other,
             message_id: None,

@@ -1,0 +1,124 @@
+//! The command line: global flags, one module per subcommand, and the exit-status contract
+//! (0 all good, 1 ran but some input failed, 2 could not run). The only layer that reads the
+//! clock, the environment and flags.
+
+mod parse;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+
+/// Keeps mailing lists clean: bounces and complaints in, suppression lists out
+#[derive(Debug, Parser)]
+#[command(name = "listhygiene", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// SQLite database file
+    #[arg(long, global = true, env = "LISTHYGIENE_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Configuration file (TOML)
+    #[arg(long, global = true, env = "LISTHYGIENE_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// More log output on stderr (repeat for more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Only errors on stderr
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print one JSON line per message: kind, recipients, reasons (no database)
+    Parse(parse::ParseArgs),
+}
+
+/// How a command that ran went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything given was handled.
+    Clean,
+    /// It ran to the end, but some input failed (counted and reported).
+    SomeFailed,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Clean => ExitCode::SUCCESS,
+            Outcome::SomeFailed => ExitCode::from(1),
+        }
+    }
+
+    pub fn from_failures(failures: u64) -> Outcome {
+        if failures == 0 { Outcome::Clean } else { Outcome::SomeFailed }
+    }
+}
+
+/// Everything a command needs from the outside world, resolved once.
+pub struct RunContext {
+    pub config: Config,
+    pub db_path: PathBuf,
+}
+
+/// Runs the chosen command.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let ctx = resolve(&cli)?;
+    match cli.command {
+        Command::Parse(args) => parse::run(&ctx, args),
+    }
+}
+
+fn resolve(cli: &Cli) -> anyhow::Result<RunContext> {
+    let config = match &cli.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    let db_path = cli.db.clone().unwrap_or_else(|| config.database.path.clone());
+    Ok(RunContext { config, db_path })
+}
+
+/// Logs go to stderr; `LISTHYGIENE_LOG` overrides the level chosen by -v/-q.
+pub fn init_logging(cli: &Cli) {
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LISTHYGIENE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// True when the error is a closed stdout (`listhygiene parse … | head`).
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Opens `-o FILE` or stdout for results.
+pub fn output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn std::io::Write>> {
+    Ok(match path {
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        Some(p) if p.as_os_str() == "-" => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
+    })
+}

@@ -1,0 +1,262 @@
+//! Configuration: built-in defaults, then the TOML file (`--config` / `LISTHYGIENE_CONFIG`),
+//! then `LISTHYGIENE_*` environment variables, then flags. Resolved once, in `cli`, and passed
+//! down as values. Secrets are never stored here, only where to read them from.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::parse::ParseOptions;
+
+/// Why the configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file named by `--config` could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    /// The file is not valid TOML or has unknown or mistyped keys.
+    #[error("config file {path}: {message}")]
+    Syntax { path: PathBuf, message: String },
+    /// A value is well-formed TOML but not acceptable.
+    #[error("config: {0}")]
+    Invalid(String),
+}
+
+/// The whole configuration file. Every section is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub database: DatabaseConfig,
+    pub parse: ParseConfig,
+    pub imap: Vec<ImapAccount>,
+    pub resolve: ResolveConfig,
+    pub policy: toml::Table,
+    pub export: Vec<toml::Table>,
+    pub sources: Vec<toml::Table>,
+    pub audit: toml::Table,
+    pub report: toml::Table,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    pub path: PathBuf,
+    /// Keep the raw message (compressed) so `reparse` and `explain` can use it.
+    pub keep_raw: bool,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig { path: PathBuf::from("listhygiene.db"), keep_raw: true }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ParseConfig {
+    /// Bytes read from one message at most.
+    pub max_message_bytes: usize,
+}
+
+impl Default for ParseConfig {
+    fn default() -> Self {
+        ParseConfig { max_message_bytes: crate::parse::DEFAULT_MAX_BYTES }
+    }
+}
+
+/// How to connect to one IMAP mailbox.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapAccount {
+    pub name: String,
+    pub host: String,
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub tls: TlsMode,
+    pub username: String,
+    #[serde(default)]
+    pub password_env: Option<String>,
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
+    #[serde(default)]
+    pub password_command: Option<String>,
+    #[serde(default)]
+    pub auth: AuthMethod,
+    /// Command printing an OAuth2 access token, for `auth = "xoauth2"`.
+    #[serde(default)]
+    pub token_command: Option<String>,
+    #[serde(default = "default_folders")]
+    pub folders: Vec<String>,
+    /// What to do with a report once it is safely stored: `seen`, `move:FOLDER`, `delete`, `leave`.
+    #[serde(default = "default_after")]
+    pub after: String,
+    /// Folder for messages that are not reports; unset leaves them untouched and unseen.
+    #[serde(default)]
+    pub other_to: Option<String>,
+    #[serde(default = "default_batch_size")]
+    pub batch_size: usize,
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// Seconds to wait for the server before giving up on a read or a connect.
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_folders() -> Vec<String> {
+    vec!["INBOX".to_owned()]
+}
+fn default_after() -> String {
+    "seen".to_owned()
+}
+fn default_batch_size() -> usize {
+    500
+}
+fn default_timeout() -> u64 {
+    60
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    #[default]
+    Implicit,
+    Starttls,
+    /// Plain text; accepted only for loopback hosts.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMethod {
+    #[default]
+    Login,
+    Xoauth2,
+}
+
+/// How complaints without an address are resolved (DESIGN.md "Recipient resolution").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResolveConfig {
+    pub token_header: String,
+    /// Environment variable holding the HMAC secret for recipient tokens.
+    pub token_secret_env: String,
+    /// Alternatively a file holding the secret.
+    pub token_secret_file: Option<PathBuf>,
+    pub verp: Option<String>,
+    pub unsubscribe_token: Option<String>,
+    /// The resolution methods to try, in order.
+    pub order: Vec<String>,
+}
+
+impl Default for ResolveConfig {
+    fn default() -> Self {
+        ResolveConfig {
+            token_header: "X-Listhygiene-Rid".to_owned(),
+            token_secret_env: "LISTHYGIENE_TOKEN_SECRET".to_owned(),
+            token_secret_file: None,
+            verp: None,
+            unsubscribe_token: None,
+            order: ["header_token", "send_log", "unsubscribe_token", "cfbl_feedback_id", "verp"]
+                .map(str::to_owned)
+                .to_vec(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `path` (TOML). A missing file is an error: the user named it.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        Config::from_toml(&text).map_err(|e| match e {
+            ConfigError::Syntax { message, .. } => ConfigError::Syntax { path: path.to_owned(), message },
+            other => other,
+        })
+    }
+
+    pub fn from_toml(text: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text)
+            .map_err(|e| ConfigError::Syntax { path: PathBuf::new(), message: e.to_string() })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(pattern) = &self.resolve.unsubscribe_token {
+            let re = regex::Regex::new(pattern)
+                .map_err(|e| ConfigError::Invalid(format!("resolve.unsubscribe_token: {e}")))?;
+            if !re.capture_names().any(|n| n == Some("token")) {
+                return Err(ConfigError::Invalid(
+                    "resolve.unsubscribe_token needs a named group (?P<token>…)".to_owned(),
+                ));
+            }
+        }
+        if let Some(verp) = &self.resolve.verp
+            && !(verp.contains("{local}") && verp.contains("{domain}"))
+        {
+            return Err(ConfigError::Invalid(format!(
+                "resolve.verp {verp:?} must contain {{local}} and {{domain}}"
+            )));
+        }
+        let mut names = BTreeMap::new();
+        for account in &self.imap {
+            if names.insert(account.name.as_str(), ()).is_some() {
+                return Err(ConfigError::Invalid(format!("two [[imap]] accounts are named {:?}", account.name)));
+            }
+        }
+        Ok(())
+    }
+
+    /// The parser's knobs from this configuration.
+    pub fn parse_options(&self) -> ParseOptions {
+        ParseOptions {
+            max_bytes: self.parse.max_message_bytes,
+            token_header: self.resolve.token_header.clone(),
+            verp: self.resolve.verp.clone(),
+            unsubscribe_token: self
+                .resolve
+                .unsubscribe_token
+                .as_deref()
+                .and_then(|p| regex::Regex::new(p).ok()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let c = Config::from_toml("").unwrap();
+        assert_eq!(c.database.path, PathBuf::from("listhygiene.db"));
+        assert!(c.database.keep_raw);
+        assert_eq!(c.resolve.token_header, "X-Listhygiene-Rid");
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let err = Config::from_toml("[database]\npaht = \"x\"").unwrap_err();
+        assert!(err.to_string().contains("paht"), "{err}");
+    }
+
+    #[test]
+    fn unsubscribe_pattern_needs_token_group() {
+        let err = Config::from_toml("[resolve]\nunsubscribe_token = 'https://x/u/(.*)'").unwrap_err();
+        assert!(err.to_string().contains("token"), "{err}");
+    }
+
+    #[test]
+    fn imap_account_defaults() {
+        let c = Config::from_toml(
+            "[[imap]]\nname = \"jmrp\"\nhost = \"imap.example.com\"\nusername = \"fbl\"\npassword_env = \"P\"",
+        )
+        .unwrap();
+        let a = &c.imap[0];
+        assert_eq!(a.tls, TlsMode::Implicit);
+        assert_eq!(a.folders, vec!["INBOX"]);
+        assert_eq!(a.after, "seen");
+    }
+}
