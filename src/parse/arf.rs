@@ -41,7 +41,7 @@ fn decode_arf(mail: &Mail<'_>, report: &str) -> Decoded {
         user_agent: fields::first(&fields, "User-Agent").map(str::to_owned),
         source_ip: fields::first(&fields, "Source-IP").map(|v| v.trim_matches(['[', ']']).to_owned()),
         recipients,
-        note: None,
+        ..Decoded::default()
     }
 }
 

@@ -49,10 +49,11 @@ pub static FAMILIES: &[Family] = &[
     Family { body: &["-- the following addresses had permanent delivery errors --", "-- the following addresses had transient delivery errors --"], ..Family::new("mfilter") },
     Family { from: &["@ezweb.ne.jp", "@au.com"], body: &["the user(s) account is disabled", "the following recipients did not receive this message"], ..Family::new("ezweb") },
     Family { from: &["@docomo.ne.jp"], ..Family::new("nttdocomo") },
-    Family { from: &["@kddi.com", "@kddi.ne.jp"], ..Family::new("kddi") },
+    Family { from: &["@kddi.com", "@kddi.ne.jp"], body: &["your mail sent on:", "could not be delivered to:"], ..Family::new("kddi") },
     Family { body: &["mimecast"], ..Family::new("mimecast") },
     Family { body: &["sendgrid"], headers: &["X-SG-EID"], ..Family::new("sendgrid") },
     Family { headers: &["X-Mailgun-Sid"], ..Family::new("mailgun") },
+    Family { body: &["error message below:"], ..Family::new("apachejames") },
     Family { subject: &["undeliverable"], ..Family::new("exchange") },
     Family { subject: &["undelivered mail returned to sender"], ..Family::new("postfix") },
     Family { subject: &["failure notice"], ..Family::new("qmail") },
@@ -76,6 +77,7 @@ pub static ORIGINAL_MARKERS: &[&str] = &[
     "----- the header of the original message is following. -----",
     "---- the header of the original message is following. ----",
     "----- original message follows -----",
+    "original message follows.",
     "----- original message headers -----",
     "------- original message header -------",
     "------ original message header ------",
@@ -96,11 +98,15 @@ pub static ORIGINAL_MARKERS: &[&str] = &[
     "-----  original message headers  -----",
     "------ failed message ------",
     "---- original message ----",
+    "included is a copy of the message header",
+    "original message:",
 ];
 
 /// Lower-case markers that open the error section in bodies that begin with unrelated prose.
 pub static START_MARKERS: &[&str] = &[
-    "the following address(es) failed:",
+    "address(es) failed:",
+    "following address failed:",
+    "following addresses failed:",
     "the following addresses had permanent fatal errors",
     "the following recipient(s) cannot be reached",
     "delivery to the following recipient failed permanently",

@@ -48,9 +48,6 @@ fn generic_verp(return_path: &str) -> Option<String> {
 
 /// Headers of the message a report or bounce is about.
 pub fn original(mail: &Mail<'_>) -> Original {
-    if let Some(message) = mail.original_message() {
-        return original_from(message);
-    }
     let block = match &mail.original_headers {
         Some(h) => h.as_str(),
         None => match text::inline_original(&mail.body) {

@@ -68,6 +68,12 @@ impl<'a> Mail<'a> {
             }
         }
         self.body = self.body_text(&body_parts);
+        if self.body.trim().is_empty() && self.delivery_status.is_empty() && self.feedback_report.is_none() {
+            // A broken MIME structure hides the text: read the raw body as text instead.
+            let raw = self.message.raw_message();
+            let start = header_end(raw);
+            self.body = String::from_utf8_lossy(&raw[start..]).into_owned();
+        }
     }
 
     /// Text of the human-readable parts, in order, up to the first enclosed message.
@@ -157,11 +163,33 @@ impl<'a> Mail<'a> {
         from.starts_with("mailer-daemon")
             || from.starts_with("postmaster")
             || self.header("X-Failed-Recipients").is_some()
-            || ["undeliver", "delivery status", "delivery fail", "returned mail", "failure notice", "delivery notification"]
-                .iter()
-                .any(|s| subject.contains(s))
+            || BOUNCE_SUBJECTS.iter().any(|s| subject.contains(s))
     }
 }
+
+/// Lower-case subject fragments that only bounces carry.
+const BOUNCE_SUBJECTS: &[&str] = &[
+    "undeliver",
+    "delivery status",
+    "delivery fail",
+    "returned mail",
+    "failure notice",
+    "delivery notification",
+    "non-delivery",
+    "nondeliver",
+    "could not send",
+    "error sending",
+    "mail delivery",
+    "delivery problem",
+    "delivery report",
+    "message not delivered",
+    "メールエラー",
+    "配信エラー",
+    "不達",
+    "unzustellbar",
+    "non remis",
+    "onbestelbaar",
+];
 
 fn content_type(part: &MessagePart<'_>) -> (String, String) {
     match part.content_type() {
@@ -183,22 +211,23 @@ fn part_text<'p>(part: &'p MessagePart<'_>) -> Cow<'p, str> {
     }
 }
 
-/// The bytes of an enclosed message. mail-parser keeps the *outer* raw message in a nested
-/// message that was not transfer-encoded; its root part's offsets say where the nested one is.
+/// The bytes of an enclosed message, and of its header block. mail-parser gives a nested
+/// message the slice of its own bytes but keeps its parts' offsets relative to the *outer*
+/// message when the part was not transfer-encoded; the root part's offsets tell which.
 fn message_bytes<'m>(m: &'m Message<'_>) -> &'m [u8] {
-    let raw = m.raw_message();
-    let Some(root) = m.parts.first() else { return raw };
-    let start = (root.offset_header as usize).min(raw.len());
-    let end = (root.offset_end as usize).clamp(start, raw.len());
-    &raw[start..end]
+    nested_range(m, |root| root.offset_end)
 }
 
-/// The header block of an enclosed message.
 fn message_header_bytes<'m>(m: &'m Message<'_>) -> &'m [u8] {
+    nested_range(m, |root| root.offset_body)
+}
+
+fn nested_range<'m>(m: &'m Message<'_>, end_of: impl Fn(&MessagePart<'_>) -> u32) -> &'m [u8] {
     let raw = m.raw_message();
     let Some(root) = m.parts.first() else { return raw };
-    let start = (root.offset_header as usize).min(raw.len());
-    let end = (root.offset_body as usize).clamp(start, raw.len());
+    let base = if root.offset_end as usize > raw.len() { root.offset_header as usize } else { 0 };
+    let start = (root.offset_header as usize).saturating_sub(base).min(raw.len());
+    let end = (end_of(root) as usize).saturating_sub(base).clamp(start, raw.len());
     &raw[start..end]
 }
 
