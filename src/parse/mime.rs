@@ -4,7 +4,23 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
-use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
+use std::sync::LazyLock;
+
+use mail_parser::{HeaderName, Message, MessageParser, MessagePart, MimeHeaders, PartType};
+
+/// Parses the headers the decoders read; every other header (Received above all, which is
+/// costly to tokenise and never needed) is only located: its raw value is read through its
+/// offsets when a decoder asks for it.
+pub(crate) static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .with_mime_headers()
+        .with_date_headers()
+        .with_address_headers()
+        .with_message_ids()
+        .header_text(HeaderName::Subject)
+        .header_text(HeaderName::ListId)
+        .default_header_ignore()
+});
 
 /// The parts of a message the decoders look at.
 pub struct Mail<'a> {
@@ -19,11 +35,13 @@ pub struct Mail<'a> {
     original_part: Option<usize>,
     /// Human-readable text of the report itself (not of the enclosed original).
     pub body: String,
+    /// Where the error section and the returned original are in `body`.
+    pub layout: super::families::Layout,
 }
 
 impl<'a> Mail<'a> {
     pub fn parse(raw: &'a [u8]) -> Option<Mail<'a>> {
-        let message = MessageParser::default().parse(raw)?;
+        let message = PARSER.parse(raw)?;
         if message.headers().is_empty() && message.parts.len() <= 1 {
             return None;
         }
@@ -34,8 +52,10 @@ impl<'a> Mail<'a> {
             original_headers: None,
             original_part: None,
             body: String::new(),
+            layout: Default::default(),
         };
         mail.collect_parts();
+        mail.layout = super::families::Layout::of(&mail.body);
         Some(mail)
     }
 
@@ -113,12 +133,9 @@ impl<'a> Mail<'a> {
         }
     }
 
-    /// The raw (undecoded, unfolded-as-written) value of the first top-level header `name`.
+    /// The raw (undecoded, folded as written) value of the first top-level header `name`.
     pub fn header(&self, name: &str) -> Option<&str> {
-        let header = self.message.headers().iter().find(|h| h.name().eq_ignore_ascii_case(name))?;
-        let raw = self.message.raw_message();
-        let value = raw.get(header.offset_start() as usize..header.offset_end() as usize)?;
-        std::str::from_utf8(value).ok().map(str::trim)
+        raw_header(&self.message, name).and_then(|v| std::str::from_utf8(v).ok()).map(str::trim)
     }
 
     pub fn message_id(&self) -> Option<String> {
@@ -229,6 +246,20 @@ fn nested_range<'m>(m: &'m Message<'_>, end_of: impl Fn(&MessagePart<'_>) -> u32
     let start = (root.offset_header as usize).saturating_sub(base).min(raw.len());
     let end = (end_of(root) as usize).saturating_sub(base).clamp(start, raw.len());
     &raw[start..end]
+}
+
+/// The raw bytes of header `name` of a message, top-level or enclosed (see [`nested_range`]
+/// for why enclosed offsets need a base).
+pub fn raw_header<'m>(m: &'m Message<'_>, name: &str) -> Option<&'m [u8]> {
+    let header = m.headers().iter().find(|h| h.name().eq_ignore_ascii_case(name))?;
+    let raw = m.raw_message();
+    let base = match m.parts.first() {
+        Some(root) if root.offset_end as usize > raw.len() => root.offset_header as usize,
+        _ => 0,
+    };
+    let start = (header.offset_start() as usize).checked_sub(base)?;
+    let end = (header.offset_end() as usize).checked_sub(base)?;
+    raw.get(start..end)
 }
 
 /// The header block of an enclosed message part.

@@ -6,7 +6,7 @@
 //! the lines after it (and transcript lines that mention it) are its diagnostic.
 
 use super::address;
-use super::families::{self, Family, FAMILIES};
+use super::families::{Family, Layout, FAMILIES};
 use super::mime::Mail;
 use super::reason::{self, Evidence, SmtpCommand};
 use super::status;
@@ -72,50 +72,30 @@ pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
 /// diagnostics that the delivery-status part leaves out.
 pub fn scan<'m>(mail: &'m Mail<'_>) -> Scan<'m> {
     let body = mail.body.as_str();
-    let lower = body.to_ascii_lowercase();
-    let family = identify(mail, &lower);
-    let end = error_section_end(&lower);
-    let error_section = &body[..end];
+    let layout = &mail.layout;
+    let family = identify(mail);
+    let error_section = &body[..layout.error_end];
     let excluded = excluded_addresses(mail);
-    let findings = read_lines(&body[error_section_start(&lower[..end])..end], &excluded);
+    let findings = read_lines(&body[layout.error_start..layout.error_end], &excluded);
     Scan { family, findings, error_section }
 }
 
 /// The family whose markers this message carries.
-fn identify(mail: &Mail<'_>, lower_body: &str) -> Option<&'static Family> {
+fn identify(mail: &Mail<'_>) -> Option<&'static Family> {
     let from = mail.header("From").unwrap_or_default().to_ascii_lowercase();
     let subject = mail.subject().unwrap_or_default().to_ascii_lowercase();
-    FAMILIES.iter().find(|f| {
+    FAMILIES.iter().enumerate().find(|&(index, f)| {
         f.headers.iter().any(|h| mail.header(h).is_some())
-            || f.body.iter().any(|m| lower_body.contains(m))
+            || mail.layout.family_body[index]
             || (!f.from.is_empty() && f.from.iter().any(|m| from.contains(m)) && (f.subject.is_empty() || f.subject.iter().any(|s| subject.contains(s))))
             || (f.from.is_empty() && !f.subject.is_empty() && f.subject.iter().any(|s| subject.contains(s)))
     })
-}
-
-/// Byte offset where the returned original starts (or the end).
-fn error_section_end(lower: &str) -> usize {
-    families::ORIGINAL_MARKERS
-        .iter()
-        .filter_map(|m| lower.find(m))
-        .min()
-        .unwrap_or(lower.len())
-}
-
-/// Byte offset of the first recipient list opener ("The following address(es) failed:"):
-/// prose before it can name the sender, never a failed recipient.
-fn error_section_start(lower_section: &str) -> usize {
-    families::START_MARKERS
-        .iter()
-        .filter_map(|m| lower_section.find(m))
-        .min()
-        .unwrap_or(0)
+    .map(|(_, f)| f)
 }
 
 /// The returned original inside a text body, after its marker line.
-pub fn inline_original(body: &str) -> Option<&str> {
-    let lower = body.to_ascii_lowercase();
-    let start = error_section_end(&lower);
+pub fn inline_original<'b>(body: &'b str, layout: &Layout) -> Option<&'b str> {
+    let start = layout.error_end;
     if start >= body.len() {
         return None;
     }
@@ -355,7 +335,7 @@ fn failed_recipients_header(mail: &Mail<'_>, scan: &Scan<'_>) -> Vec<Finding> {
 fn original_to(mail: &Mail<'_>, scan: &Scan<'_>) -> Option<Vec<Finding>> {
     let headers = match &mail.original_headers {
         Some(h) => h.as_str(),
-        None => inline_original(&mail.body)?,
+        None => inline_original(&mail.body, &mail.layout)?,
     };
     let fields = super::fields::all(&headers[..super::mime::header_end(headers.as_bytes())]);
     let to = super::fields::first(&fields, "To")?;
