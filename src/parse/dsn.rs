@@ -71,31 +71,48 @@ fn embedded_fields(body: &str) -> Option<String> {
     out.to_ascii_lowercase().contains("final-recipient:").then_some(out)
 }
 
+/// Fields that describe the whole message, wherever a sloppy DSN puts them.
+const PER_MESSAGE_FIELDS: &[&str] = &[
+    "Reporting-MTA",
+    "Arrival-Date",
+    "Received-From-MTA",
+    "Original-Envelope-Id",
+    "DSN-Gateway",
+    "X-Postfix-Queue-ID",
+    "X-Postfix-Sender",
+];
+
 /// The per-message fields and the per-recipient groups. Tolerates DSNs that leave out the
-/// blank lines: a new recipient starts at each Final-Recipient (or an Original-Recipient that
-/// is not followed by one in the same group).
+/// blank lines or order fields oddly (Exim writes `Action` before `Final-Recipient`): a new
+/// recipient starts at each Final-Recipient (or an Original-Recipient not yet paired with
+/// one), and fields before the first recipient field of a group belong to that recipient.
 fn split_groups(text: &str) -> (Vec<Field<'_>>, Vec<Vec<Field<'_>>>) {
     let mut per_message = Vec::new();
     let mut per_recipient: Vec<Vec<Field<'_>>> = Vec::new();
     for group in fields::groups(text) {
+        if !has_recipient_field(&group) {
+            per_message.extend(group);
+            continue;
+        }
         let mut current: Vec<Field<'_>> = Vec::new();
         for field in group {
-            let starts_recipient = field.is("Final-Recipient")
-                || (field.is("Original-Recipient") && !current.iter().any(|f| f.is("Final-Recipient")));
-            let current_has_recipient = current.iter().any(|f| f.is("Final-Recipient"));
-            if starts_recipient && current_has_recipient {
-                per_recipient.push(std::mem::take(&mut current));
+            if PER_MESSAGE_FIELDS.iter().any(|n| field.is(n)) {
+                per_message.push(field);
+                continue;
             }
-            if starts_recipient && !current_has_recipient && !current.is_empty() && !has_recipient_field(&current) {
-                // Fields before the first recipient field belong to the message.
-                per_message.append(&mut current);
+            let has_final = current.iter().any(|f| f.is("Final-Recipient"));
+            let has_original = current.iter().any(|f| f.is("Original-Recipient"));
+            let starts_new = (field.is("Final-Recipient") && has_final)
+                || (field.is("Original-Recipient") && has_original);
+            if starts_new {
+                per_recipient.push(std::mem::take(&mut current));
             }
             current.push(field);
         }
         if has_recipient_field(&current) {
             per_recipient.push(current);
-        } else {
-            per_message.extend(current);
+        } else if let Some(last) = per_recipient.last_mut() {
+            last.extend(current);
         }
     }
     (per_message, per_recipient)

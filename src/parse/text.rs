@@ -48,8 +48,9 @@ pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
         findings.retain(|f| Some(&f.address) != addressee.as_ref() || failed_header.iter().any(|h| h.address == f.address));
     }
     let mut resolved_by = ResolvedBy::Text;
-    if findings.is_empty() {
+    if findings.is_empty() && !failed_header.is_empty() {
         findings = failed_header;
+        resolved_by = ResolvedBy::Header;
     }
     if findings.is_empty() {
         findings = original_to(mail, &scan)?;
@@ -288,8 +289,12 @@ fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(St
     let rest = after.trim_start_matches([':', '.', ',', ';']).trim().to_owned();
 
     // The address alone, or leading the line.
-    if before.is_empty() || before == "-" || before == "*" || is_list_bullet(before) {
+    if before.is_empty() || is_list_bullet(before) {
         return Some((normalised, rest));
+    }
+    // A transcript reply about it: "554 <addr>... Remote protocol error".
+    if is_reply_prefix(before) {
+        return Some((normalised, line.to_owned()));
     }
     // Labelled: "Recipient: addr", "Invalid final delivery userid: addr".
     if before.ends_with(':') {
@@ -306,8 +311,21 @@ fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(St
     None
 }
 
+/// `550`, `550-5.1.1`, `554 5.7.1`: an SMTP reply code (and status) before an address.
+fn is_reply_prefix(s: &str) -> bool {
+    let (Some(code), Some(rest)) = (s.get(..3), s.get(3..)) else { return false };
+    code.bytes().all(|b| b.is_ascii_digit())
+        && matches!(code.as_bytes()[0], b'4' | b'5')
+        && (rest.is_empty() || (rest.starts_with([' ', '-']) && status::find_status(rest).is_some() && rest.len() <= 12))
+}
+
+/// `-`, `--`, `*`, `•`, `1.`, `2)`: list markers before an address.
 fn is_list_bullet(s: &str) -> bool {
-    s.len() <= 4 && s.trim_end_matches(['.', ')', ':']).chars().all(|c| c.is_ascii_digit())
+    let dashes = s.chars().all(|c| matches!(c, '-' | '*' | '•' | '·' | '>' | '+'));
+    let numbered = s.len() <= 4
+        && s.ends_with(['.', ')'])
+        && s.trim_end_matches(['.', ')']).chars().all(|c| c.is_ascii_digit());
+    dashes || numbered
 }
 
 /// `X-Failed-Recipients` names the recipients authoritatively; the scan gives diagnostics.
