@@ -197,7 +197,7 @@ fn rejected(clues: &Clues<'_>) -> bool {
     }
     let phrase_counts = match clues.command {
         Some(SmtpCommand::MailFrom) => true,
-        Some(SmtpCommand::Data) => by_status != Some(UserUnknown),
+        Some(SmtpCommand::Data | SmtpCommand::EndOfData) => by_status != Some(UserUnknown),
         _ => matches!(by_status, None | Some(OnHold | Undefined | SecurityError | SystemError)),
     };
     phrase_counts && rejected_phrase(clues)

@@ -81,7 +81,9 @@ pub(super) const AGENTS: &[Agent] = {
 
 /// The verdict for a failure reported by a local delivery agent.
 pub(super) fn by_local_agent(clues: &Clues<'_>) -> Option<Reason> {
-    if clues.text.is_empty() || clues.command.is_some_and(|c| c != SmtpCommand::Data) {
+    let after_data =
+        matches!(clues.command, None | Some(SmtpCommand::Data | SmtpCommand::EndOfData));
+    if clues.text.is_empty() || !after_data {
         return None;
     }
     let offsets = &catalog().offsets.agents;

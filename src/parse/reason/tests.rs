@@ -105,6 +105,7 @@ fn first_pass_weighs_codes_commands_and_phrases() {
         (text("554 5.6.0 Duplicate header"), NotCompliantRfc),
         (text("554 Message header size exceeds limit").status("5.6.0"), ExceedLimit),
         (text("553 sender verify failed").at(MailFrom), Rejected),
+        (text("554 sender verify failed").at(EndOfData), Rejected),
         (text("550 Sender rejected").reply(550), Rejected),
         (text("550 5.1.0 Address rejected").at(RcptTo).status("5.1.0"), UserUnknown),
         (text("554 Host does not accept mail"), NotAccept),
@@ -174,6 +175,8 @@ fn local_delivery_agents() {
             MailboxFull,
         ),
         (text("procmail: Quota exceeded while writing").at(RcptTo), MailboxFull),
+        (text("procmail: Couldn't create \"/var/mail/a\"").at(EndOfData), MailerError),
+        (text("procmail: Couldn't create \"/var/mail/a\"").at(RcptTo), MailerError),
     ]);
 }
 
