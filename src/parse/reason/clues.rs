@@ -268,7 +268,8 @@ mod tests {
 
     #[test]
     fn finds_codes_in_text() {
-        let rows: &[(&str, Option<(u8, u16, u16)>, Option<u16>)] = &[
+        type Row = (&'static str, Option<(u8, u16, u16)>, Option<u16>);
+        let rows: &[Row] = &[
             ("550 5.1.1 <a@b>: user unknown", Some((5, 1, 1)), Some(550)),
             ("host said: 451 4.7.650 the mail server", Some((4, 7, 650)), Some(451)),
             ("ip 192.0.2.1 refused", None, None),
@@ -287,7 +288,9 @@ mod tests {
     #[test]
     fn prefers_the_more_specific_status() {
         let s = |t: &str| Status::parse(t);
-        let rows: &[(Option<Status>, Option<Status>, Option<u16>, Option<Status>)] = &[
+        /// Given status, status in the text, reply code, preferred status.
+        type Row = (Option<Status>, Option<Status>, Option<u16>, Option<Status>);
+        let rows: &[Row] = &[
             (s("5.0.0"), s("5.7.26"), Some(550), s("5.7.26")),
             (s("5.1.1"), s("5.1.1"), None, s("5.1.1")),
             (None, s("4.7.650"), None, s("4.7.650")),

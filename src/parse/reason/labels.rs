@@ -42,10 +42,10 @@ pub(super) fn france_ptt(clues: &Clues<'_>) -> Option<Reason> {
         for at in memmem::find_iter(text, prefix) {
             let known = trailing_code(&text[at + prefix.len()..])
                 .and_then(|code| FRANCE_PTT_CODES.iter().find(|(c, _)| *c == code));
-            if let Some((_, reason)) = known {
-                if found.is_none_or(|(last, _)| at > last) {
-                    found = Some((at, *reason));
-                }
+            if let Some((_, reason)) = known
+                && found.is_none_or(|(last, _)| at > last)
+            {
+                found = Some((at, *reason));
             }
         }
     }

@@ -167,7 +167,8 @@ mod tests {
 
     #[test]
     fn parses_real_codes_and_refuses_the_rest() {
-        let rows: &[(&str, Option<(u8, u16, u16)>)] = &[
+        type Row = (&'static str, Option<(u8, u16, u16)>);
+        let rows: &[Row] = &[
             ("5.1.1", Some((5, 1, 1))),
             (" 4.7.650 ", Some((4, 7, 650))),
             ("2.0.0", Some((2, 0, 0))),
