@@ -14,6 +14,8 @@ pub(super) struct Clues<'a> {
     pub(super) text: Vec<u8>,
     pub(super) hits: Hits,
     pub(super) status: Option<Status>,
+    /// What the status code alone means, looked up once.
+    by_status: Option<Reason>,
     pub(super) reply: Option<u16>,
     pub(super) command: Option<SmtpCommand>,
     pub(super) delayed: bool,
@@ -47,6 +49,7 @@ impl<'a> Clues<'a> {
             text,
             hits,
             status,
+            by_status: status.and_then(Status::reason),
             reply,
             command: evidence.command,
             delayed: evidence.action.is_some_and(|a| {
@@ -70,7 +73,7 @@ impl<'a> Clues<'a> {
     }
 
     pub(super) fn status_reason(&self) -> Option<Reason> {
-        self.status.and_then(Status::reason)
+        self.by_status
     }
 
     pub(super) fn status_is(&self, class: u8, subject: u16, detail: u16) -> bool {
