@@ -154,8 +154,11 @@ fn recipient(block: &[Field<'_>], findings: &[Finding], blocks: usize) -> Option
         .map(|v| fields::strip_type(v).trim_matches(['[', ']']).to_ascii_lowercase())
         .filter(|v| !v.is_empty())
         .or_else(|| text::remote_host(&diagnostic));
-    let lower = diagnostic.to_ascii_lowercase();
-    let command = status::find_command(&lower);
+    // The SMTP command is often only in the human-readable part ("(in reply to RCPT TO
+    // command)" after Postfix's "host … said:").
+    let command = status::find_command(&diagnostic.to_ascii_lowercase())
+        .or_else(|| from_text.and_then(|t| status::find_command(&t.to_ascii_lowercase())));
+    let remote_mta = remote_mta.or_else(|| from_text.and_then(text::remote_host));
     let _ = blocks;
     Some(build_recipient(
         address,

@@ -29,6 +29,8 @@ pub struct Scan<'t> {
     pub findings: Vec<Finding>,
     /// The text before the returned original.
     pub error_section: &'t str,
+    /// The part of it from the first recipient-list opener on.
+    pub recipient_section: &'t str,
 }
 
 /// Decodes a non-standard bounce; `None` when the message is not one.
@@ -40,8 +42,9 @@ pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
     }
     // The text names the recipients with their diagnostics; X-Failed-Recipients is the
     // fallback when the text names nobody.
-    let mut findings = scan.findings.clone();
     let failed_header = failed_recipients_header(mail, &scan);
+    let header_first = scan.family.is_some_and(|f| f.recipients_from_header) && !failed_header.is_empty();
+    let mut findings = if header_first { Vec::new() } else { scan.findings.clone() };
     if !failed_header.is_empty() {
         // The bounce's own addressee is the sender, unless the header names it too.
         let addressee = mail.to_address().and_then(|a| address::normalise(&a));
@@ -56,9 +59,10 @@ pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
         findings = original_to(mail, &scan)?;
         resolved_by = ResolvedBy::OriginalTo;
     }
+    let preset = scan.family.and_then(|f| f.preset);
     let recipients = findings
         .iter()
-        .map(|f| recipient_from_finding(f, &scan, findings.len(), resolved_by))
+        .map(|f| recipient_from_finding(f, &scan, findings.len(), resolved_by, preset))
         .collect();
     Some(Decoded {
         kind: Some(Kind::Bounce),
@@ -77,8 +81,9 @@ pub fn scan<'m>(mail: &'m Mail<'_>) -> Scan<'m> {
     let family = identify(mail);
     let error_section = &body[..layout.error_end];
     let excluded = excluded_addresses(mail);
-    let findings = read_lines(&body[layout.error_start..layout.error_end], &excluded);
-    Scan { family, findings, error_section }
+    let recipient_section = &body[layout.error_start..layout.error_end];
+    let findings = read_lines(recipient_section, &excluded);
+    Scan { family, findings, error_section, recipient_section }
 }
 
 /// The family whose markers this message carries.
@@ -201,7 +206,11 @@ fn read_lines(section: &str, excluded: &[String]) -> Vec<Finding> {
         let line = raw_line.trim_end_matches('\r');
         let trimmed = line.trim();
         if trimmed.is_empty() {
-            close(&mut open, &mut findings);
+            // A blank line ends a recipient's diagnostic, unless none has come yet (Gmail
+            // and others put it in the next paragraph).
+            if open.as_ref().is_some_and(|o| !o.lines.is_empty()) {
+                close(&mut open, &mut findings);
+            }
             continue;
         }
         let lower = trimmed.to_ascii_lowercase();
@@ -358,23 +367,15 @@ fn original_to(mail: &Mail<'_>, scan: &Scan<'_>) -> Option<Vec<Finding>> {
     let fields = super::fields::all(&headers[..super::mime::header_end(headers.as_bytes())]);
     let to = super::fields::first(&fields, "To")?;
     let address = address::normalise(address::find_first(to)?)?;
-    let diagnostic = summary_line(scan.error_section);
+    let diagnostic = summary_line(scan.recipient_section);
     Some(vec![Finding { address, diagnostic, remote_mta: None }])
 }
 
-/// The most telling lines of an error section when no recipient has its own.
+/// The error section as one diagnostic, for a bounce whose recipient has no text of its own.
 fn summary_line(section: &str) -> String {
-    let mut out = String::new();
-    for line in section.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if status::find_reply_code(line).is_some() || status::find_status(line).is_some() || out.is_empty() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(line);
-        }
-        if out.len() > 600 {
-            break;
-        }
+    let mut out = normalise_space(section);
+    if out.len() > 1000 {
+        out.truncate(super::families::floor_char_boundary(&out, 1000));
     }
     out
 }
@@ -400,9 +401,15 @@ pub fn remote_host(diagnostic: &str) -> Option<String> {
     None
 }
 
-fn recipient_from_finding(f: &Finding, scan: &Scan<'_>, count: usize, resolved_by: ResolvedBy) -> Recipient {
+fn recipient_from_finding(
+    f: &Finding,
+    scan: &Scan<'_>,
+    count: usize,
+    resolved_by: ResolvedBy,
+    preset: Option<Reason>,
+) -> Recipient {
     let diagnostic = if f.diagnostic.is_empty() && count == 1 {
-        summary_line(scan.error_section)
+        summary_line(scan.recipient_section)
     } else {
         normalise_space(&f.diagnostic)
     };
@@ -413,7 +420,7 @@ fn recipient_from_finding(f: &Finding, scan: &Scan<'_>, count: usize, resolved_b
     let lower = diagnostic.to_ascii_lowercase();
     let command = status::find_command(&lower);
     let remote = f.remote_mta.clone().or_else(|| remote_host(&diagnostic));
-    build_recipient(f.address.clone(), None, None, status, reply, diagnostic, None, command, remote, None, resolved_by)
+    build_recipient(f.address.clone(), None, None, status, reply, diagnostic, None, command, remote, preset, resolved_by)
 }
 
 /// Collapses runs of white space into one space.
