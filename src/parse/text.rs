@@ -169,6 +169,9 @@ const LABELS: &[&str] = &[
 /// Lower-case phrases after which a delivery-failure sentence names the recipient.
 const SENTENCE_LEADS: &[&str] = &[
     "could not be delivered to",
+    "delivering your mail to",
+    "delivering your message to",
+    "error delivering",
     "couldn't be delivered to",
     "delivery to",
     "your message to",
@@ -395,11 +398,20 @@ fn original_to(mail: &Mail<'_>, scan: &Scan<'_>) -> Option<Vec<Finding>> {
 
 /// The error section as one diagnostic, for a bounce whose recipient has no text of its own.
 fn summary_line(section: &str) -> String {
-    let mut out = normalise_space(section);
+    // Lines of undecodable bytes (a mislabelled charset) say nothing and would crowd out the
+    // lines that do.
+    let readable: Vec<&str> = section.lines().filter(|l| !is_mojibake(l)).collect();
+    let mut out = normalise_space(&readable.join("\n"));
     if out.len() > 1000 {
         out.truncate(super::families::floor_char_boundary(&out, 1000));
     }
     out
+}
+
+/// Mostly U+FFFD: bytes that no charset decoded.
+fn is_mojibake(line: &str) -> bool {
+    let replacement = line.chars().filter(|&c| c == char::REPLACEMENT_CHARACTER).count();
+    replacement > 0 && replacement * 3 >= line.chars().count()
 }
 
 /// The remote host named in a diagnostic: `host mx.example.jp[192.0.2.1] said:` and alike.
