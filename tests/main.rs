@@ -2,5 +2,6 @@
 
 mod architecture;
 mod golden;
+mod robustness;
 mod samples;
 mod util;
