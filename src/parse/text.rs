@@ -318,7 +318,7 @@ fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(St
         _ => first,
     };
     let normalised = address::normalise(chosen)?;
-    if address::is_system_mailbox(&normalised) {
+    if address::is_mailer_daemon(&normalised) {
         return None;
     }
     let chosen_end = line.find(chosen).map_or(start + first.len(), |i| i + chosen.len());
@@ -343,7 +343,10 @@ fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(St
     }
     // A delivery-failure sentence naming it (but not the bounce's own addressee, which such
     // prose also names: "your message to … from you@…").
-    if !excluded.contains(&normalised) && SENTENCE_LEADS.iter().any(|lead| lower_before.contains(lead)) {
+    if !excluded.contains(&normalised)
+        && !address::is_system_mailbox(&normalised)
+        && SENTENCE_LEADS.iter().any(|lead| lower_before.contains(lead))
+    {
         return Some((normalised, line.to_owned()));
     }
     None
