@@ -8,6 +8,7 @@ mod error;
 pub mod event;
 pub mod imap;
 pub mod ingest;
+pub mod pipeline;
 mod sendindex;
 
 use std::path::{Path, PathBuf};
