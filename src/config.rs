@@ -216,7 +216,7 @@ impl Config {
         ParseOptions {
             max_bytes: self.parse.max_message_bytes,
             token_header: self.resolve.token_header.clone(),
-            verp: self.resolve.verp.clone(),
+            verp: self.resolve.verp.as_deref().and_then(crate::parse::identifiers::Verp::new),
             unsubscribe_token: self
                 .resolve
                 .unsubscribe_token
