@@ -2,6 +2,7 @@
 //! (0 all good, 1 ran but some input failed, 2 could not run). The only layer that reads the
 //! clock, the environment and flags.
 
+mod dev;
 mod ingest;
 mod parse;
 mod storage;
@@ -44,6 +45,9 @@ pub enum Command {
     Parse(parse::ParseArgs),
     /// Parse messages and store them in the database (idempotent: a second run adds nothing)
     Ingest(ingest::IngestArgs),
+    /// Developer tools (fixture generator)
+    #[command(hide = true)]
+    Dev(dev::DevArgs),
 }
 
 /// How a command that ran went.
@@ -80,6 +84,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Parse(args) => parse::run(&ctx, args),
         Command::Ingest(args) => ingest::run(&ctx, args, cli.quiet),
+        Command::Dev(args) => dev::run(&ctx, args),
     }
 }
 

@@ -62,7 +62,8 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(options.busy_timeout);
+            .busy_timeout(options.busy_timeout)
+            .pragma("cache_size", "-32768"); // 32 MiB of page cache: index inserts stay in memory
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(options.busy_timeout + Duration::from_secs(30))
