@@ -3,9 +3,11 @@
 //! clock, the environment and flags.
 
 mod dev;
+mod import;
 mod ingest;
 mod parse;
 mod storage;
+mod token;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +47,10 @@ pub enum Command {
     Parse(parse::ParseArgs),
     /// Parse messages and store them in the database (idempotent: a second run adds nothing)
     Ingest(ingest::IngestArgs),
+    /// Load a CSV into the database (all or nothing)
+    Import(import::ImportArgs),
+    /// Signed recipient tokens for complaints that hide the recipient
+    Token(token::TokenArgs),
     /// Developer tools (fixture generator)
     #[command(hide = true)]
     Dev(dev::DevArgs),
@@ -84,6 +90,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Parse(args) => parse::run(&ctx, args),
         Command::Ingest(args) => ingest::run(&ctx, args, cli.quiet),
+        Command::Import(args) => import::run(&ctx, args),
+        Command::Token(args) => token::run(&ctx, args),
         Command::Dev(args) => dev::run(&ctx, args),
     }
 }

@@ -9,6 +9,7 @@ pub mod event;
 pub mod imap;
 pub mod ingest;
 pub mod pipeline;
+pub mod sends;
 mod sendindex;
 
 use std::path::{Path, PathBuf};
