@@ -105,8 +105,7 @@ fn import_sends(ctx: &RunContext, args: &CsvArgs) -> anyhow::Result<Outcome> {
         store.close().await;
         let mut out = std::io::stdout().lock();
         if args.json {
-            serde_json::to_writer(&mut out, &outcome)?;
-            writeln!(out)?;
+            storage::json_line(&mut out, &outcome)?;
         } else {
             writeln!(
                 out,

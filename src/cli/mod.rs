@@ -3,11 +3,14 @@
 //! clock, the environment and flags.
 
 mod dev;
+mod explain;
 mod import;
 mod ingest;
 mod parse;
+mod reparse;
 mod storage;
 mod token;
+mod unresolved;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +54,12 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Signed recipient tokens for complaints that hide the recipient
     Token(token::TokenArgs),
+    /// List complaints kept without a recipient, and why nothing resolved them
+    Unresolved(unresolved::UnresolvedArgs),
+    /// Re-run the current parser over stored messages and replace their events
+    Reparse(reparse::ReparseArgs),
+    /// Every event and message behind an address, with dates and evidence
+    Explain(explain::ExplainArgs),
     /// Developer tools (fixture generator)
     #[command(hide = true)]
     Dev(dev::DevArgs),
@@ -92,6 +101,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Ingest(args) => ingest::run(&ctx, args, cli.quiet),
         Command::Import(args) => import::run(&ctx, args),
         Command::Token(args) => token::run(&ctx, args),
+        Command::Unresolved(args) => unresolved::run(&ctx, args),
+        Command::Reparse(args) => reparse::run(&ctx, args, cli.quiet),
+        Command::Explain(args) => explain::run(&ctx, args),
         Command::Dev(args) => dev::run(&ctx, args),
     }
 }

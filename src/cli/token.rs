@@ -61,8 +61,7 @@ pub fn run(ctx: &RunContext, args: TokenArgs) -> anyhow::Result<Outcome> {
                 Err(e) => (false, Verified { valid: false, address: None, campaign: None, error: Some(e.to_string()) }),
             };
             if json {
-                serde_json::to_writer(&mut out, &line)?;
-                writeln!(out)?;
+                storage::json_line(&mut out, &line)?;
             } else if let Some(address) = line.address {
                 writeln!(out, "valid: {address}{}", line.campaign.map(|c| format!(" (campaign {c})")).unwrap_or_default())?;
             } else {

@@ -9,6 +9,8 @@ pub mod event;
 pub mod imap;
 pub mod ingest;
 pub mod pipeline;
+pub mod query;
+pub mod reparse;
 pub mod sends;
 mod sendindex;
 
