@@ -41,7 +41,7 @@ fn decode_arf(mail: &Mail<'_>, report: &str) -> Decoded {
         user_agent: fields::first(&fields, "User-Agent").map(str::to_owned),
         source_ip: fields::first(&fields, "Source-IP").map(|v| v.trim_matches(['[', ']']).to_owned()),
         recipients,
-        note: None,
+        ..Decoded::default()
     }
 }
 
@@ -97,6 +97,9 @@ fn original_to(mail: &Mail<'_>) -> Option<String> {
 fn hmxmr_recipient(mail: &Mail<'_>) -> Option<String> {
     let value = mail.header("X-HmXmrOriginalRecipient").map(str::to_owned).or_else(|| {
         let headers = mail.original_headers.as_deref()?;
+        if !headers.contains("HmXmr") && !headers.to_ascii_lowercase().contains("x-hmxmr") {
+            return None;
+        }
         let fields = fields::all(&headers[..super::mime::header_end(headers.as_bytes())]);
         fields::first(&fields, "X-HmXmrOriginalRecipient").map(str::to_owned)
     })?;

@@ -10,13 +10,18 @@ use crate::domain::{Kind, Reason};
 
 /// Decodes the delivery-status part(s); `None` when there is none or it names nobody.
 pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
-    if mail.delivery_status.is_empty() {
-        return None;
-    }
+    let embedded;
+    let parts: &[String] = if mail.delivery_status.is_empty() {
+        // A forwarded or MIME-broken DSN: its fields sit in the text.
+        embedded = [embedded_fields(&mail.body)?];
+        &embedded
+    } else {
+        &mail.delivery_status
+    };
     let scan = text::scan(mail);
     let mut reporting_mta = None;
     let mut blocks = Vec::new();
-    for part in &mail.delivery_status {
+    for part in parts {
         let (per_message, per_recipient) = split_groups(part);
         if reporting_mta.is_none() {
             reporting_mta = fields::first(&per_message, "Reporting-MTA").map(|v| fields::strip_type(v).to_owned());
@@ -42,6 +47,28 @@ pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
         recipients,
         ..Decoded::default()
     })
+}
+
+/// The delivery-status fields written into a text body, quoting (`> `) removed.
+fn embedded_fields(body: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in body.lines() {
+        let unquoted = line.trim_start_matches(['>', ' ']).trim_end_matches('\r');
+        let lower = unquoted.to_ascii_lowercase();
+        if !inside && (lower.starts_with("reporting-mta:") || lower.starts_with("final-recipient:")) {
+            inside = true;
+        }
+        if inside {
+            if lower.starts_with("return-path:") || lower.starts_with("received:") || lower.starts_with("--") {
+                break;
+            }
+            let keep = if line.starts_with(['\t', ' ']) { line.trim_end_matches('\r') } else { unquoted };
+            out.push_str(keep);
+            out.push('\n');
+        }
+    }
+    out.to_ascii_lowercase().contains("final-recipient:").then_some(out)
 }
 
 /// The per-message fields and the per-recipient groups. Tolerates DSNs that leave out the

@@ -2,7 +2,7 @@
 //! return path, recipient-token header, List-Unsubscribe token, CFBL-Feedback-ID), which let a
 //! later step name a complainer that the report hides.
 
-use mail_parser::{Address, HeaderValue, Message, MessageParser};
+use mail_parser::{Address, HeaderValue, Message};
 use regex::Regex;
 
 use super::mime::{self, Mail};
@@ -48,18 +48,20 @@ fn generic_verp(return_path: &str) -> Option<String> {
 
 /// Headers of the message a report or bounce is about.
 pub fn original(mail: &Mail<'_>) -> Original {
-    if let Some(message) = mail.original_message() {
+    if let Some(message) = mail.original_message()
+        && !message.headers().is_empty()
+    {
         return original_from(message);
     }
     let block = match &mail.original_headers {
         Some(h) => h.as_str(),
-        None => match text::inline_original(&mail.body) {
+        None => match text::inline_original(&mail.body, &mail.layout) {
             Some(o) => o,
             None => return Original::default(),
         },
     };
     let headers = &block.as_bytes()[..mime::header_end(block.as_bytes())];
-    match MessageParser::default().parse_headers(headers) {
+    match mime::PARSER.parse_headers(headers) {
         Some(message) if !message.headers().is_empty() => original_from(&message),
         _ => Original::default(),
     }
@@ -67,8 +69,7 @@ pub fn original(mail: &Mail<'_>) -> Original {
 
 fn original_from(m: &Message<'_>) -> Original {
     let raw = |name: &str| -> Option<String> {
-        let h = m.headers().iter().find(|h| h.name().eq_ignore_ascii_case(name))?;
-        let bytes = m.raw_message().get(h.offset_start() as usize..h.offset_end() as usize)?;
+        let bytes = mime::raw_header(m, name)?;
         let value = text::normalise_space(&String::from_utf8_lossy(bytes));
         (!value.is_empty()).then_some(value)
     };

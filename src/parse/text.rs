@@ -6,7 +6,7 @@
 //! the lines after it (and transcript lines that mention it) are its diagnostic.
 
 use super::address;
-use super::families::{self, Family, FAMILIES};
+use super::families::{Family, Layout, FAMILIES};
 use super::mime::Mail;
 use super::reason::{self, Evidence, SmtpCommand};
 use super::status;
@@ -38,10 +38,18 @@ pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
     if !is_bounce {
         return None;
     }
-    let mut findings = failed_recipients_header(mail, &scan);
+    // The text names the recipients with their diagnostics; X-Failed-Recipients is the
+    // fallback when the text names nobody.
+    let mut findings = scan.findings.clone();
+    let failed_header = failed_recipients_header(mail, &scan);
+    if !failed_header.is_empty() {
+        // The bounce's own addressee is the sender, unless the header names it too.
+        let addressee = mail.to_address().and_then(|a| address::normalise(&a));
+        findings.retain(|f| Some(&f.address) != addressee.as_ref() || failed_header.iter().any(|h| h.address == f.address));
+    }
     let mut resolved_by = ResolvedBy::Text;
     if findings.is_empty() {
-        findings = scan.findings.clone();
+        findings = failed_header;
     }
     if findings.is_empty() {
         findings = original_to(mail, &scan)?;
@@ -64,39 +72,30 @@ pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
 /// diagnostics that the delivery-status part leaves out.
 pub fn scan<'m>(mail: &'m Mail<'_>) -> Scan<'m> {
     let body = mail.body.as_str();
-    let lower = body.to_ascii_lowercase();
-    let family = identify(mail, &lower);
-    let error_section = &body[..error_section_end(&lower)];
+    let layout = &mail.layout;
+    let family = identify(mail);
+    let error_section = &body[..layout.error_end];
     let excluded = excluded_addresses(mail);
-    let findings = read_lines(error_section, &excluded);
+    let findings = read_lines(&body[layout.error_start..layout.error_end], &excluded);
     Scan { family, findings, error_section }
 }
 
 /// The family whose markers this message carries.
-fn identify(mail: &Mail<'_>, lower_body: &str) -> Option<&'static Family> {
+fn identify(mail: &Mail<'_>) -> Option<&'static Family> {
     let from = mail.header("From").unwrap_or_default().to_ascii_lowercase();
     let subject = mail.subject().unwrap_or_default().to_ascii_lowercase();
-    FAMILIES.iter().find(|f| {
+    FAMILIES.iter().enumerate().find(|&(index, f)| {
         f.headers.iter().any(|h| mail.header(h).is_some())
-            || f.body.iter().any(|m| lower_body.contains(m))
+            || mail.layout.family_body[index]
             || (!f.from.is_empty() && f.from.iter().any(|m| from.contains(m)) && (f.subject.is_empty() || f.subject.iter().any(|s| subject.contains(s))))
             || (f.from.is_empty() && !f.subject.is_empty() && f.subject.iter().any(|s| subject.contains(s)))
     })
-}
-
-/// Byte offset where the returned original starts (or the end).
-fn error_section_end(lower: &str) -> usize {
-    families::ORIGINAL_MARKERS
-        .iter()
-        .filter_map(|m| lower.find(m))
-        .min()
-        .unwrap_or(lower.len())
+    .map(|(_, f)| f)
 }
 
 /// The returned original inside a text body, after its marker line.
-pub fn inline_original(body: &str) -> Option<&str> {
-    let lower = body.to_ascii_lowercase();
-    let start = error_section_end(&lower);
+pub fn inline_original<'b>(body: &'b str, layout: &Layout) -> Option<&'b str> {
+    let start = layout.error_end;
     if start >= body.len() {
         return None;
     }
@@ -127,7 +126,6 @@ const LABELS: &[&str] = &[
     "failed recipient",
     "failed address",
     "rcpt to",
-    "to",
     "address",
     "e-mail address",
     "email address",
@@ -164,6 +162,8 @@ const SENTENCE_LEADS: &[&str] = &[
     "the user",
     "the recipient",
     "recipient address rejected",
+    "rejected recipient",
+    "recipient",
     "mailbox",
     "sent to",
     "addressed to",
@@ -257,34 +257,50 @@ fn mentioned_recipient(findings: &[Finding], line: &str) -> Option<usize> {
     findings.iter().position(|f| found.iter().any(|a| address::normalise(a).as_deref() == Some(f.address.as_str())))
 }
 
+/// Words that make a `label: address` line a failure report about that address.
+const FAILURE_WORDS: &[&str] = &[
+    "fail", "invalid", "unknown", "undeliver", "reject", "not found", "no such", "bounce", "error",
+    "could not", "couldn't", "unable", "refused", "denied", "disabled", "expired", "full",
+];
+
 /// When a line opens a recipient: its normalised address and the rest of the line.
 fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(String, String)> {
-    if NOT_RECIPIENT_CONTEXT.iter().any(|c| lower.contains(c)) {
-        return None;
-    }
     let candidates = address::find_all(line);
     let first = *candidates.first()?;
-    let normalised = address::normalise(first)?;
-    if excluded.contains(&normalised) || address::is_system_mailbox(&normalised) {
+    let start = line.find(first)?;
+    let lower_before = lower[..start.min(lower.len())].trim_end();
+    if NOT_RECIPIENT_CONTEXT.iter().any(|c| lower_before.contains(c)) {
         return None;
     }
-    let start = line.find(first)?;
+    // "name@example.com <real@example.net>: …" names the bracketed address.
+    let after_first = &line[start + first.len()..];
+    let chosen = match candidates.get(1) {
+        Some(second) if after_first.trim_start().starts_with(&format!("<{second}>")) => *second,
+        _ => first,
+    };
+    let normalised = address::normalise(chosen)?;
+    if address::is_system_mailbox(&normalised) {
+        return None;
+    }
+    let chosen_end = line.find(chosen).map_or(start + first.len(), |i| i + chosen.len());
     let before = line[..start].trim().trim_end_matches(['<', '"', '\'', '(', '[']).trim();
-    let after = line[start + first.len()..].trim_start_matches(['>', '"', '\'', ')', ']']);
+    let after = line[chosen_end..].trim_start_matches(['>', '"', '\'', ')', ']']);
     let rest = after.trim_start_matches([':', '.', ',', ';']).trim().to_owned();
 
     // The address alone, or leading the line.
     if before.is_empty() || before == "-" || before == "*" || is_list_bullet(before) {
         return Some((normalised, rest));
     }
-    // Labelled: "Recipient: addr".
-    let label = before.trim_end_matches(':').trim().to_ascii_lowercase();
-    if before.ends_with(':') && LABELS.contains(&label.as_str()) {
-        return Some((normalised, rest));
+    // Labelled: "Recipient: addr", "Invalid final delivery userid: addr".
+    if before.ends_with(':') {
+        let label = before.trim_end_matches(':').trim().to_ascii_lowercase();
+        if LABELS.contains(&label.as_str()) || (label.len() <= 60 && FAILURE_WORDS.iter().any(|w| label.contains(w))) {
+            return Some((normalised, rest));
+        }
     }
-    // A delivery-failure sentence naming it.
-    let lower_before = lower[..start.min(lower.len())].trim_end();
-    if SENTENCE_LEADS.iter().any(|lead| lower_before.contains(lead)) {
+    // A delivery-failure sentence naming it (but not the bounce's own addressee, which such
+    // prose also names: "your message to … from you@…").
+    if !excluded.contains(&normalised) && SENTENCE_LEADS.iter().any(|lead| lower_before.contains(lead)) {
         return Some((normalised, line.to_owned()));
     }
     None
@@ -319,7 +335,7 @@ fn failed_recipients_header(mail: &Mail<'_>, scan: &Scan<'_>) -> Vec<Finding> {
 fn original_to(mail: &Mail<'_>, scan: &Scan<'_>) -> Option<Vec<Finding>> {
     let headers = match &mail.original_headers {
         Some(h) => h.as_str(),
-        None => inline_original(&mail.body)?,
+        None => inline_original(&mail.body, &mail.layout)?,
     };
     let fields = super::fields::all(&headers[..super::mime::header_end(headers.as_bytes())]);
     let to = super::fields::first(&fields, "To")?;
