@@ -66,7 +66,8 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(options.busy_timeout)
-            .pragma("cache_size", "-32768"); // 32 MiB of page cache: index inserts stay in memory
+            .pragma("cache_size", "-32768") // 32 MiB of page cache: index inserts stay in memory
+            .pragma("wal_autocheckpoint", "8192"); // checkpoint every 32 MiB of WAL, not every 4
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(options.busy_timeout + Duration::from_secs(30))
