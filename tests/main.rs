@@ -1,6 +1,9 @@
-//! The one integration test binary: store tests against real SQLite files, and CLI tests that
-//! run the built `listhygiene` binary in temporary directories.
+//! The one integration test binary: modules per area.
 
+mod architecture;
 mod cli;
+mod fixtures;
+mod golden;
+mod samples;
 mod store;
 mod util;
