@@ -44,11 +44,13 @@ pub struct DatabaseConfig {
     pub path: PathBuf,
     /// Keep the raw message (compressed) so `reparse` and `explain` can use it.
     pub keep_raw: bool,
+    /// How long to wait for another process's lock on the database, in milliseconds.
+    pub busy_timeout_ms: u64,
 }
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        DatabaseConfig { path: PathBuf::from("listhygiene.db"), keep_raw: true }
+        DatabaseConfig { path: PathBuf::from("listhygiene.db"), keep_raw: true, busy_timeout_ms: 5000 }
     }
 }
 

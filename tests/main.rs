@@ -1,7 +1,10 @@
 //! The one integration test binary: modules per area.
 
 mod architecture;
+mod cli;
+mod fixtures;
 mod golden;
 mod robustness;
 mod samples;
+mod store;
 mod util;

@@ -2,7 +2,15 @@
 //! (0 all good, 1 ran but some input failed, 2 could not run). The only layer that reads the
 //! clock, the environment and flags.
 
+mod dev;
+mod explain;
+mod import;
+mod ingest;
 mod parse;
+mod reparse;
+mod storage;
+mod token;
+mod unresolved;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +48,21 @@ pub struct Cli {
 pub enum Command {
     /// Print one JSON line per message: kind, recipients, reasons (no database)
     Parse(parse::ParseArgs),
+    /// Parse messages and store them in the database (idempotent: a second run adds nothing)
+    Ingest(ingest::IngestArgs),
+    /// Load a CSV into the database (all or nothing)
+    Import(import::ImportArgs),
+    /// Signed recipient tokens for complaints that hide the recipient
+    Token(token::TokenArgs),
+    /// List complaints kept without a recipient, and why nothing resolved them
+    Unresolved(unresolved::UnresolvedArgs),
+    /// Re-run the current parser over stored messages and replace their events
+    Reparse(reparse::ReparseArgs),
+    /// Every event and message behind an address, with dates and evidence
+    Explain(explain::ExplainArgs),
+    /// Developer tools (fixture generator)
+    #[command(hide = true)]
+    Dev(dev::DevArgs),
 }
 
 /// How a command that ran went.
@@ -75,6 +98,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let ctx = resolve(&cli)?;
     match cli.command {
         Command::Parse(args) => parse::run(&ctx, args),
+        Command::Ingest(args) => ingest::run(&ctx, args, cli.quiet),
+        Command::Import(args) => import::run(&ctx, args),
+        Command::Token(args) => token::run(&ctx, args),
+        Command::Unresolved(args) => unresolved::run(&ctx, args),
+        Command::Reparse(args) => reparse::run(&ctx, args, cli.quiet),
+        Command::Explain(args) => explain::run(&ctx, args),
+        Command::Dev(args) => dev::run(&ctx, args),
     }
 }
 
