@@ -5,6 +5,7 @@
 mod architecture;
 mod cli;
 mod golden;
+mod report;
 mod samples;
 mod store;
 mod util;

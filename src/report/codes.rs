@@ -49,6 +49,8 @@ pub struct Knowledge {
     pub kind: IncidentKind,
     pub headline: &'static str,
     pub meaning: &'static str,
+    /// The remedies in one phrase, for the report's headline findings; empty: the first action.
+    pub todo: &'static str,
     pub actions: &'static [&'static str],
 }
 
@@ -66,6 +68,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Block,
         headline: "Outlook.com is blocking part of your sending network: {ip}",
         meaning: "Microsoft's consumer mail service (outlook.com, hotmail.com, live.com, msn.com) refuses mail from this IP because the IP or its network is on Microsoft's block list, for reputation or policy reasons.",
+        todo: "request delisting via the Outlook.com sender support form, check SNDS, enrol in JMRP, and hold mail to Microsoft domains on this IP until it is delisted",
         actions: &[
             "Request delisting of {ip} through the Outlook.com sender support form (olcsupport.office.com), quoting this SC-001 refusal.",
             SNDS,
@@ -80,6 +83,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Block,
         headline: "Outlook.com is blocking {ip} for spam-like traffic",
         meaning: "Microsoft's consumer mail service refuses mail from this IP because of what it has recently sent (complaints, spam traps, sudden volume).",
+        todo: "fix the cause, request delisting via the Outlook.com sender support form, check SNDS, enrol in JMRP",
         actions: &[
             "Request delisting of {ip} through the Outlook.com sender support form (olcsupport.office.com) once the cause is fixed.",
             SNDS,
@@ -93,6 +97,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Block,
         headline: "Outlook.com is blocking {ip}",
         meaning: "Microsoft's consumer mail service refuses mail from this IP (an SC network or reputation block).",
+        todo: "request delisting via the Outlook.com sender support form, check SNDS, enrol in JMRP",
         actions: &[
             "Request delisting of {ip} through the Outlook.com sender support form (olcsupport.office.com).",
             SNDS,
@@ -105,6 +110,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Throttle,
         headline: "Outlook.com is throttling {ip}: more mail than its reputation allows",
         meaning: "Microsoft's consumer mail service limits how many messages and connections it accepts from this IP per hour and day; the limits depend on the IP's reputation. The mail is retried, but late.",
+        todo: "slow down to Microsoft domains, check SNDS, enrol in JMRP, split IPs by mail stream",
         actions: &[SLOW, SNDS, JMRP, SPLIT, NOT_RECIPIENTS],
     },
     Knowledge {
@@ -112,6 +118,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Block,
         headline: "Outlook.com refuses {ip} as dynamic or residential address space",
         meaning: "Microsoft treats the IP as one that should not send mail directly (dynamic, residential or unexpected network).",
+        todo: "",
         actions: &[
             "Send only from static IPs with matching forward and reverse DNS (PTR) of your own domain.",
             "Ask the IP's owner to mark the range as mail-sending, then request delisting through the Outlook.com sender support form (olcsupport.office.com).",
@@ -123,6 +130,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Block,
         headline: "Outlook.com refuses mail from {ip} by policy",
         meaning: "Microsoft's consumer mail service refuses the IP for policy reasons (typically its reputation or the network it is in).",
+        todo: "",
         actions: &[
             "Request delisting of {ip} through the Outlook.com sender support form (olcsupport.office.com).",
             SNDS,
@@ -135,6 +143,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Throttle,
         headline: "Outlook.com is rate-limiting {ip} because of the IP's reputation",
         meaning: "Microsoft accepts only part of the mail from this IP (4.7.650/4.7.651, S775/S3114) until its reputation improves. The mail is retried, but late, and bulk retries keep the limit on.",
+        todo: "slow down to Microsoft domains, check SNDS, enrol in JMRP",
         actions: &[SLOW, SNDS, JMRP, HYGIENE, SPLIT, NOT_RECIPIENTS],
     },
     Knowledge {
@@ -142,6 +151,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Block,
         headline: "Outlook.com has {ip} on its block list",
         meaning: "Microsoft refuses mail from this IP because it is on Microsoft's own block list (S3150 and related S codes).",
+        todo: "request delisting via the Outlook.com sender support form, check SNDS, enrol in JMRP",
         actions: &[
             "Request delisting of {ip} through the Outlook.com sender support form (olcsupport.office.com), quoting the S code.",
             SNDS,
@@ -154,6 +164,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Authentication,
         headline: "Outlook.com rejects your mail: the sending domain does not meet its authentication requirement",
         meaning: "Since May 2025 Outlook.com rejects mail from senders of more than 5,000 messages a day whose From domain does not pass SPF and DKIM with an aligned DMARC record.",
+        todo: "fix SPF, DKIM and DMARC alignment for the From domain",
         actions: &[AUTH, "Check the DMARC aggregate reports for the IPs and services that send as your domain.", NOT_RECIPIENTS],
     },
     Knowledge {
@@ -161,6 +172,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Block,
         headline: "Microsoft 365 has banned sending IP {ip}",
         meaning: "Exchange Online Protection (business mailboxes hosted by Microsoft 365) refuses mail from this IP (5.7.606–5.7.649: the IP is on Microsoft's banned list).",
+        todo: "",
         actions: &[
             "Request removal through the Microsoft 365 delist portal (sender.office.com) with the IP and the refused address.",
             HYGIENE,
@@ -172,6 +184,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Authentication,
         headline: "Gmail rejects unauthenticated mail from your domain",
         meaning: "The message failed DMARC, or passed neither SPF nor DKIM; Gmail requires both SPF and DKIM and an aligned DMARC record of bulk senders since February 2024.",
+        todo: "fix SPF, DKIM and DMARC alignment for the From domain",
         actions: &[AUTH, "Check Google Postmaster Tools' authentication dashboard for the domain.", NOT_RECIPIENTS],
     },
     Knowledge {
@@ -179,6 +192,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Authentication,
         headline: "Gmail rejects mail from {ip}: SPF does not pass",
         meaning: "Gmail requires SPF to pass for bulk mail; the sending IP is not in the envelope domain's SPF record.",
+        todo: "",
         actions: &[AUTH, NOT_RECIPIENTS],
     },
     Knowledge {
@@ -186,6 +200,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Authentication,
         headline: "Gmail rejects mail without a valid DKIM signature",
         meaning: "Gmail requires DKIM for bulk mail; the messages carried no valid signature.",
+        todo: "",
         actions: &[AUTH, NOT_RECIPIENTS],
     },
     Knowledge {
@@ -193,6 +208,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Authentication,
         headline: "Gmail limits mail whose From domain is not aligned with SPF or DKIM",
         meaning: "The From domain matches neither the SPF (envelope) domain nor the DKIM d= domain, so DMARC alignment fails.",
+        todo: "",
         actions: &[AUTH, NOT_RECIPIENTS],
     },
     Knowledge {
@@ -200,6 +216,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Authentication,
         headline: "{provider} requires valid reverse DNS (PTR) for {ip}",
         meaning: "The sending IP has no PTR record, or its name does not resolve back to the IP.",
+        todo: "",
         actions: &["Give every sending IP a PTR record naming a host of your domain whose A/AAAA record points back to the IP.", NOT_RECIPIENTS],
     },
     Knowledge {
@@ -207,6 +224,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Throttle,
         headline: "Gmail is rate-limiting {ip}: an unusual rate of unsolicited mail",
         meaning: "Gmail sees a suspicious rate of mail (or spam reports) from this IP and accepts only part of it. Gmail's spam rate must stay below 0.1 % and never reach 0.3 %.",
+        todo: "",
         actions: &[SLOW, "Check the spam rate and IP reputation in Google Postmaster Tools.", HYGIENE, SPLIT, NOT_RECIPIENTS],
     },
     Knowledge {
@@ -214,6 +232,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Content,
         headline: "Gmail refuses mail from {ip} as likely unsolicited",
         meaning: "Gmail's filters judge the messages as spam (domain or IP reputation, content, complaints).",
+        todo: "",
         actions: &["Check domain and IP reputation and the spam rate in Google Postmaster Tools.", HYGIENE, "Make the one-click unsubscribe (RFC 8058) prominent and honour it within 2 days.", NOT_RECIPIENTS],
     },
     Knowledge {
@@ -221,6 +240,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Throttle,
         headline: "Yahoo is deferring mail from {ip}: unexpected volume or user complaints",
         meaning: "Yahoo/AOL temporarily defers mail from this IP because of its volume or the complaints it draws. Yahoo requires a complaint rate below 0.3 %.",
+        todo: "slow down to Yahoo/AOL, enrol in the Yahoo CFL, suppress complainers",
         actions: &[SLOW, "Enrol your DKIM domain in the Yahoo Complaint Feedback Loop (Sender Hub) and suppress complainers.", HYGIENE, SPLIT, NOT_RECIPIENTS],
     },
     Knowledge {
@@ -228,6 +248,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Throttle,
         headline: "Yahoo is deferring mail from {ip}",
         meaning: "Yahoo/AOL temporarily defers mail from this IP (TS01–TS03: reputation or volume).",
+        todo: "",
         actions: &[SLOW, "Enrol your DKIM domain in the Yahoo Complaint Feedback Loop (Sender Hub).", HYGIENE, NOT_RECIPIENTS],
     },
     Knowledge {
@@ -235,6 +256,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Listing,
         headline: "{ip} is listed by Spamhaus, and {provider} refuses it",
         meaning: "The sending IP (or the domain) is on a Spamhaus block list (ZEN/SBL/XBL/PBL/CSS/DBL), which many receivers consult.",
+        todo: "look the IP up at Spamhaus, fix the cause, request removal",
         actions: &[
             "Look the IP up at Spamhaus, fix what the listing names (compromised host, spam traps, purchased addresses) and request removal.",
             "Pause campaigns from this IP until it is delisted; send from a clean IP only once the cause is fixed.",
@@ -247,6 +269,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Listing,
         headline: "{ip} is on the Barracuda Reputation Block List",
         meaning: "Receivers using Barracuda appliances refuse the IP because Barracuda's reputation list names it.",
+        todo: "",
         actions: &["Look the IP up at Barracuda Central and request removal once the cause is fixed.", HYGIENE, NOT_RECIPIENTS],
     },
     Knowledge {
@@ -254,6 +277,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Listing,
         headline: "{ip} is on a public block list, and {provider} refuses it",
         meaning: "The receiver consults a DNS block list (SpamCop, SORBS, UCEPROTECT, …) that names the sending IP.",
+        todo: "",
         actions: &["Look the IP up on the list the refusal names and follow its removal procedure.", HYGIENE, NOT_RECIPIENTS],
     },
     Knowledge {
@@ -261,6 +285,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Authentication,
         headline: "{provider} rejects mail that fails authentication (SPF/DKIM/DMARC)",
         meaning: "The receiver requires SPF, DKIM and DMARC to pass and align with the From domain.",
+        todo: "",
         actions: &[AUTH, NOT_RECIPIENTS],
     },
     Knowledge {
@@ -268,6 +293,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Authentication,
         headline: "{provider} requires valid reverse DNS (PTR) for {ip}",
         meaning: "The sending IP has no PTR record, or it does not match the host name.",
+        todo: "",
         actions: &["Give every sending IP a PTR record naming a host of your domain whose A/AAAA record points back to the IP.", NOT_RECIPIENTS],
     },
     Knowledge {
@@ -275,6 +301,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Throttle,
         headline: "{provider} is throttling {ip}",
         meaning: "The receiver defers or limits mail from this IP (rate, connections or reputation). The mail is retried, but late.",
+        todo: "",
         actions: &[SLOW, SPLIT, NOT_RECIPIENTS],
     },
     Knowledge {
@@ -282,6 +309,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Block,
         headline: "{provider} is blocking {ip}",
         meaning: "The receiver refuses mail from this IP or network (reputation or policy).",
+        todo: "",
         actions: &["Ask the receiver's postmaster for the reason and a delisting, quoting the refusal.", HYGIENE, SPLIT, NOT_RECIPIENTS],
     },
     Knowledge {
@@ -289,6 +317,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Block,
         headline: "{provider} refuses {ip} for poor reputation",
         meaning: "The receiver judges the IP's or domain's reputation too low to accept the mail.",
+        todo: "",
         actions: &[SLOW, HYGIENE, SPLIT, NOT_RECIPIENTS],
     },
     Knowledge {
@@ -296,6 +325,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Content,
         headline: "{provider} rejects the content as spam or against policy",
         meaning: "The receiver's filter refused the message itself (content, links, attachments, policy).",
+        todo: "",
         actions: &["Check the links' domains against block lists, remove URL shorteners and look at what changed in the template.", HYGIENE, NOT_RECIPIENTS],
     },
     Knowledge {
@@ -303,6 +333,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Other,
         headline: "{provider} requires TLS that the sending MTA did not provide",
         meaning: "The receiver refused the session for TLS reasons (no STARTTLS, old protocol or certificate problem).",
+        todo: "",
         actions: &["Enable STARTTLS with a current TLS version and a valid certificate on every sending MTA.", NOT_RECIPIENTS],
     },
     Knowledge {
@@ -310,6 +341,7 @@ static TABLE: &[Knowledge] = &[
         kind: IncidentKind::Other,
         headline: "{provider} refuses mail from your side",
         meaning: "The receiver refused the mail for a reason that is about the sender (address, relaying, policy), not the recipient.",
+        todo: "",
         actions: &["Read the refusal text for the exact cause and ask the receiver's postmaster if it is unclear.", NOT_RECIPIENTS],
     },
 ];

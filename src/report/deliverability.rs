@@ -104,7 +104,10 @@ pub struct ReportModel {
 #[derive(Debug, Clone, Serialize)]
 pub struct Window {
     pub since: String,
+    /// The end of the window (exclusive).
     pub until: String,
+    /// The last day inside the window.
+    pub last_day: String,
     pub days: i64,
 }
 
@@ -187,6 +190,8 @@ pub struct Incident {
     pub kind: IncidentKind,
     pub headline: String,
     pub meaning: String,
+    /// The remedies in one phrase.
+    pub todo: String,
     pub actions: Vec<String>,
     pub refusals: u64,
     pub first_at: String,
@@ -230,7 +235,7 @@ pub const PROVIDERS: [(&str, &str); 5] = [
     ("gmail", "Gmail"),
     ("yahoo", "Yahoo / AOL"),
     ("apple", "Apple iCloud"),
-    ("other", "Others"),
+    ("other", "Other providers"),
 ];
 
 fn provider_key(name: &str) -> (&'static str, &'static str) {
@@ -371,7 +376,7 @@ pub fn build_report(input: &ReportInput, s: &ReportSettings, now: i64) -> Report
     let findings = findings(&incidents, &provider_rows, &totals, &unresolved, s);
     ReportModel {
         generated_at: rfc3339(now),
-        window: Window { since: rfc3339(s.since), until: rfc3339(s.until), days: (s.until - s.since + DAY - 1).div_euclid(DAY) },
+        window: Window { since: rfc3339(s.since), until: rfc3339(s.until), last_day: day_string(s.until - 1), days: (s.until - s.since + DAY - 1).div_euclid(DAY) },
         thresholds: Thresholds {
             complaint_target: s.complaint_target,
             complaint_limit: s.complaint_limit,
@@ -468,6 +473,11 @@ fn incidents(groups: &[RefusalGroup]) -> Vec<Incident> {
                 kind: k.kind,
                 headline: codes::fill(k.headline, &ip_text, label),
                 meaning: codes::fill(k.meaning, &ip_text, label),
+                todo: if k.todo.is_empty() {
+                    k.actions.first().map(|a| codes::fill(a, &ip_text, label)).unwrap_or_default()
+                } else {
+                    codes::fill(k.todo, &ip_text, label)
+                },
                 actions: k.actions.iter().map(|t| codes::fill(t, &ip_text, label)).collect(),
                 refusals: a.refusals,
                 first_at: rfc3339(a.first_at),
@@ -578,11 +588,16 @@ fn findings(
             IncidentKind::Block | IncidentKind::Listing | IncidentKind::Authentication => "critical",
             _ => "warning",
         };
-        let next = i.actions.first().map(|a| format!(" {a}")).unwrap_or_default();
+        let todo = i.todo.trim_end_matches('.');
+        let mut todo_chars = todo.chars();
+        let todo = match todo_chars.next() {
+            Some(c) => format!("{}{}", c.to_uppercase(), todo_chars.as_str()),
+            None => String::new(),
+        };
         out.push(Finding {
             severity,
             text: format!(
-                "{} ({} {}, {} refusal{} {} – {}).{}",
+                "{} ({} {}: {} refusal{}, {} – {}). {todo}.",
                 i.headline,
                 i.provider_label,
                 i.code,
@@ -590,7 +605,6 @@ fn findings(
                 if i.refusals == 1 { "" } else { "s" },
                 &i.first_at[..10.min(i.first_at.len())],
                 &i.last_at[..10.min(i.last_at.len())],
-                next
             ),
         });
     }

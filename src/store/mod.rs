@@ -11,6 +11,7 @@ pub mod ingest;
 pub mod pipeline;
 pub mod query;
 pub mod reparse;
+pub mod report;
 pub mod sends;
 mod sendindex;
 

@@ -115,7 +115,7 @@ fn fail_on(out: &mut String, results: &[FailOnResult]) {
 /// Writes the deliverability report as one HTML page.
 pub fn report<W: Write>(out: &mut W, m: &ReportModel) -> io::Result<()> {
     let mut h = String::with_capacity(64 * 1024);
-    let (since, until) = (&m.window.since[..10.min(m.window.since.len())], &m.window.until[..10.min(m.window.until.len())]);
+    let (since, until) = (&m.window.since[..10.min(m.window.since.len())], &m.window.last_day);
     head(&mut h, &format!("Deliverability report {since} – {until}"));
     let (target, limit) = (m.thresholds.complaint_target, m.thresholds.complaint_limit);
     let _ = write!(
@@ -192,7 +192,7 @@ pub fn report<W: Write>(out: &mut W, m: &ReportModel) -> io::Result<()> {
         let kind = i.kind.as_str();
         let _ = write!(
             h,
-            "<div class=\"incident {kind}\"><h3>{}</h3><p>{} {} {} <span class=\"kv\">{} refusals · {} – {}</span></p><p>{}</p><p><b>What to do</b></p><ul>",
+            "<div class=\"incident {kind}\"><h3>{}</h3><p>{} {} {} <span class=\"kv\">{} refusal(s) · {} – {}</span></p><p>{}</p><p><b>What to do</b></p><ul>",
             escape(&i.headline),
             badge(kind, kind),
             badge("other", &format!("{} {}", i.provider_label, i.code)),

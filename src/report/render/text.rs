@@ -9,7 +9,7 @@ use crate::report::percent;
 
 /// Writes the deliverability report.
 pub fn report<W: Write>(out: &mut W, m: &ReportModel) -> io::Result<()> {
-    writeln!(out, "Deliverability report {} – {} ({} days)", &m.window.since[..10.min(m.window.since.len())], &m.window.until[..10.min(m.window.until.len())], m.window.days)?;
+    writeln!(out, "Deliverability report {} – {} ({} days)", &m.window.since[..10.min(m.window.since.len())], &m.window.last_day, m.window.days)?;
     writeln!(
         out,
         "Complaint-rate target {} and limit {}; hard-bounce limit {}.",
@@ -92,7 +92,7 @@ pub fn report<W: Write>(out: &mut W, m: &ReportModel) -> io::Result<()> {
         writeln!(out, "  * {}", i.headline)?;
         writeln!(
             out,
-            "    {} · {} · {} · {} refusals · {} – {}",
+            "    {} · {} · {} · {} refusal(s) · {} – {}",
             i.provider_label,
             i.code,
             i.sending_ip.as_deref().unwrap_or("IP not named"),
