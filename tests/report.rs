@@ -336,3 +336,24 @@ fn html_pages_render_in_chromium_and_show_what_matters() {
         std::fs::copy(&audit_png, img.join("audit.png")).expect("copy audit.png");
     }
 }
+
+#[test]
+fn the_send_count_query_names_providers_as_rust_does() {
+    let rt = crate::util::runtime();
+    rt.block_on(async {
+        let store = listhygiene::store::Store::open_in_memory().await.expect("store");
+        for domain in [
+            "hotmail.com", "hotmail.co.uk", "outlook.fr", "live.com", "msn.com", "gmail.com", "googlemail.com",
+            "yahoo.co.jp", "ymail.com", "aol.com", "att.net", "verizon.net", "icloud.com", "me.com", "mac.com",
+            "me.example.org", "live.example.com", "example.jp", "localhost", "mail.example", "outlook.com.br",
+            "outlook..com", "gmail.", "yahoo.travel", "aim.com", "windowslive.com", "corp.example",
+        ] {
+            let sql: String = sqlx::query_scalar(listhygiene::store::report::PROVIDER_OF_DOMAIN_SQL)
+                .bind(domain)
+                .fetch_one(store.pool())
+                .await
+                .expect("query");
+            assert_eq!(sql, listhygiene::provider::provider_of_domain(domain).as_str(), "{domain}");
+        }
+    });
+}

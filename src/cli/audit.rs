@@ -50,10 +50,14 @@ pub fn run(ctx: &RunContext, args: AuditArgs) -> anyhow::Result<Outcome> {
     let started = std::time::Instant::now();
     rt.block_on(async {
         let store = storage::open_store(ctx).await?;
+        let (complained, hard) = store.complained_and_hard_bounced().await?;
         let mut after = i64::MIN;
         loop {
             let (rows, last) = store.subscriber_page(after, SUBSCRIBER_PAGE).await?;
-            for row in rows {
+            for mut row in rows {
+                let key = row.address.to_lowercase();
+                row.complained = complained.contains(&key);
+                row.hard_bounced = hard.contains(&key);
                 builder.push(row);
             }
             match last {

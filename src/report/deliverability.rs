@@ -11,20 +11,25 @@ use serde::Serialize;
 use super::codes::{self, IncidentKind};
 use super::failon::FailOnResult;
 use super::{day_string, ratio, rfc3339, RateStatus, DAY};
-use crate::provider::provider_of_domain;
 
-/// Sends counted by recipient domain, campaign and day; events counted by provider, class,
+/// Sends counted by provider, campaign and day; events counted by provider, class,
 /// reason, campaign and day; sender-side refusals grouped by their evidence; open unresolved
 /// complaints. Everything is already restricted to the window.
 #[derive(Debug, Clone, Default)]
 pub struct ReportInput {
-    pub sends_by_domain: Vec<(String, u64)>,
-    pub sends_by_campaign: Vec<(String, u64)>,
-    /// (unix day number = time / 86400, sends)
-    pub sends_by_day: Vec<(i64, u64)>,
+    pub sends: Vec<SendCount>,
     pub events: Vec<EventCount>,
     pub refusals: Vec<RefusalGroup>,
     pub unresolved: Vec<UnresolvedRow>,
+}
+
+/// Sends to one provider family in one campaign (empty: none) on one day (unix time / 86400).
+#[derive(Debug, Clone)]
+pub struct SendCount {
+    pub provider: String,
+    pub campaign: String,
+    pub day: i64,
+    pub count: u64,
 }
 
 /// Events of one provider, class, reason, campaign and day.
@@ -268,16 +273,12 @@ impl Counts {
 /// Builds the report. `now` is when it is generated (passed in, never read here).
 pub fn build_report(input: &ReportInput, s: &ReportSettings, now: i64) -> ReportModel {
     let mut providers: HashMap<&'static str, Counts> = HashMap::new();
-    for (domain, n) in &input.sends_by_domain {
-        providers.entry(provider_of_domain(domain).as_str()).or_default().sends += n;
-    }
     let mut campaigns: BTreeMap<String, Counts> = BTreeMap::new();
-    for (campaign, n) in &input.sends_by_campaign {
-        campaigns.entry(campaign.clone()).or_default().sends += n;
-    }
     let mut days: BTreeMap<i64, Counts> = BTreeMap::new();
-    for (day, n) in &input.sends_by_day {
-        days.entry(*day).or_default().sends += n;
+    for send in &input.sends {
+        providers.entry(provider_key(&send.provider).0).or_default().sends += send.count;
+        campaigns.entry(send.campaign.clone()).or_default().sends += send.count;
+        days.entry(send.day).or_default().sends += send.count;
     }
     let mut bounces: BTreeMap<(usize, usize, String), u64> = BTreeMap::new();
     for e in &input.events {
@@ -556,8 +557,9 @@ fn unresolved(rows: &[UnresolvedRow]) -> Unresolved {
 
 fn daily(days: &BTreeMap<i64, Counts>, s: &ReportSettings) -> Vec<Day> {
     let (Some(first), Some(last)) = (days.keys().next(), days.keys().next_back()) else { return Vec::new() };
-    let from = (*first).max(s.since.div_euclid(DAY));
-    let to = (*last).min((s.until - 1).div_euclid(DAY));
+    let (start, end) = (s.since.div_euclid(DAY), (s.until - 1).div_euclid(DAY));
+    // The whole window when it is at most a year; a longer one only where there is data.
+    let (from, to) = if end - start < 366 { (start, end) } else { ((*first).max(start), (*last).min(end)) };
     (from..=to)
         .map(|d| {
             let c = days.get(&d).copied().unwrap_or_default();
@@ -719,9 +721,10 @@ mod tests {
     #[test]
     fn rates_per_provider_and_campaign_with_the_hotmail_block_first() {
         let input = ReportInput {
-            sends_by_domain: vec![("hotmail.com".into(), 1500), ("outlook.com".into(), 500), ("gmail.com".into(), 3000), ("yahoo.com".into(), 1000)],
-            sends_by_campaign: vec![("weekly-45".into(), 4000), ("promo".into(), 2000)],
-            sends_by_day: vec![(1_793_491_200 / DAY, 3000), (1_793_491_200 / DAY + 2, 3000)],
+            sends: [("microsoft", "weekly-45", 0, 1500), ("microsoft", "promo", 2, 500), ("gmail", "weekly-45", 0, 1500), ("gmail", "weekly-45", 2, 1000), ("gmail", "promo", 2, 500), ("yahoo", "weekly-45", 2, 0), ("yahoo", "promo", 2, 1000)]
+                .into_iter()
+                .map(|(p, c, d, n)| SendCount { provider: p.into(), campaign: c.into(), day: 1_793_491_200 / DAY + d, count: n })
+                .collect(),
             events: vec![
                 ev("microsoft", "complaint", "feedback", Some("promo"), 0, 4),
                 ev("yahoo", "complaint", "feedback", Some("promo"), 2, 4),
@@ -757,8 +760,9 @@ mod tests {
         assert!(i.headline.starts_with("Outlook.com is blocking part of your sending network: 203.0.113.28"), "{}", i.headline);
         assert!(m.findings[0].text.contains("SC-001") && m.findings[0].severity == "critical", "{:?}", m.findings);
         assert_eq!(m.unresolved.causes[0].cause, "not-in-send-log");
-        assert_eq!(m.daily.len(), 3);
+        assert_eq!(m.daily.len(), 30);
         assert_eq!(m.daily[1].sends, 0);
+        assert_eq!(m.daily[2].sends, 3000);
         assert_eq!(m.totals.sends, 6000);
         assert_eq!(m.bounces.iter().map(|b| b.count).sum::<u64>(), 42);
     }
@@ -769,6 +773,7 @@ mod tests {
         assert_eq!(m.findings.len(), 1);
         assert_eq!(m.findings[0].severity, "ok");
         assert!(m.daily.is_empty());
+        assert_eq!(m.window.last_day, "2026-11-30");
         assert_eq!(m.providers.len(), 5);
         assert!(m.providers.iter().all(|p| p.status == RateStatus::NoData));
     }

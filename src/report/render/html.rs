@@ -47,6 +47,8 @@ td.n,th.n{text-align:right;white-space:nowrap}
 .incident.throttle{border-left-color:var(--warn)}.incident.content,.incident.other{border-left-color:var(--info)}
 .incident ul{margin:.3rem 0 .3rem 1.1rem;padding:0}
 .kv{color:var(--muted);font-size:.82rem}
+td code{white-space:nowrap}
+table.wide{min-width:600px}
 code,.diag{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.78rem;word-break:break-word}
 .diag{background:#f3f4f6;border-radius:4px;padding:6px;margin-top:4px;white-space:pre-wrap}
 .chart{display:block;max-width:640px;margin:6px 0}
@@ -420,7 +422,7 @@ pub fn audit<W: Write>(out: &mut W, m: &AuditModel, limit: usize) -> io::Result<
         })
         .collect();
     h.push_str(&svg::bars("Complaint rate of confirmed subscribers per source", &bars, &[Marker { value: m.source_limits.complaint_rate, label: format!("limit {}", percent(Some(m.source_limits.complaint_rate))), class: "limit" }]));
-    h.push_str("<div class=\"scroll\"><table><thead><tr><th>source</th><th class=\"n\">subscribers</th><th class=\"n\">confirmed</th><th class=\"n\">flagged</th><th class=\"n\">complained</th><th class=\"n\">hard-bounced</th><th>rules</th></tr></thead><tbody>");
+    h.push_str("<div class=\"scroll\"><table class=\"wide\"><thead><tr><th>source</th><th class=\"n\">subscribers</th><th class=\"n\">confirmed</th><th class=\"n\">flagged</th><th class=\"n\">complained</th><th class=\"n\">hard-bounced</th><th>rules</th></tr></thead><tbody>");
     for s in &m.sources {
         let rules: Vec<String> = s.by_rule.iter().map(|(r, n)| format!("{r} {n}")).collect();
         let _ = write!(
@@ -446,7 +448,7 @@ pub fn audit<W: Write>(out: &mut W, m: &AuditModel, limit: usize) -> io::Result<
     if m.rows.is_empty() {
         h.push_str("<p>None.</p>");
     } else {
-        h.push_str("<div class=\"scroll\"><table><thead><tr><th>address</th><th>source</th><th>rules</th><th>why</th></tr></thead><tbody>");
+        h.push_str("<div class=\"scroll\"><table class=\"wide\"><thead><tr><th>address</th><th>source</th><th>rules</th><th>why</th></tr></thead><tbody>");
         for r in m.rows.iter().take(limit) {
             let source = if r.list.is_empty() { r.source.clone() } else { format!("{} / {}", r.list, r.source) };
             let _ = write!(

@@ -33,9 +33,9 @@ pub fn bars(title: &str, bars: &[Bar], markers: &[Marker]) -> String {
         .chain(markers.iter().map(|m| m.value * 1.25))
         .fold(0.0_f64, f64::max)
         .max(f64::MIN_POSITIVE);
-    let (left, right) = (4.0, W - 70.0);
+    let (left, right) = (4.0, W - 4.0);
     let scale = |v: f64| left + (v.max(0.0) / max) * (right - left);
-    let row = 30.0;
+    let row = 28.0;
     let top = 16.0;
     let height = top + row * bars.len() as f64 + 6.0;
     let mut s = open(title, height);
@@ -57,14 +57,12 @@ pub fn bars(title: &str, bars: &[Bar], markers: &[Marker]) -> String {
         let w = (scale(b.value) - left).max(if b.value > 0.0 { 1.5 } else { 0.0 });
         let _ = write!(
             s,
-            r#"<text class="blabel" x="{left}" y="{ly:.1}">{label}</text><rect class="bar {class}" x="{left}" y="{by:.1}" width="{w:.1}" height="12" rx="2"><title>{label}: {text}</title></rect><text class="bvalue" x="{vx:.1}" y="{vy:.1}">{text}</text>"#,
+            r#"<text class="blabel" x="{left}" y="{ly:.1}">{label}</text><text class="bvalue" x="{right}" y="{ly:.1}" text-anchor="end">{text}</text><rect class="bar {class}" x="{left}" y="{by:.1}" width="{w:.1}" height="12" rx="2"><title>{label}: {text}</title></rect>"#,
             ly = y + 9.0,
             label = escape(&b.label),
             class = b.class,
-            by = y + 13.0,
+            by = y + 12.0,
             text = escape(&b.text),
-            vx = left + w + 4.0,
-            vy = y + 23.0,
         );
     }
     s.push_str("</svg>");
@@ -81,8 +79,8 @@ pub struct Stack {
 /// Horizontal stacked bars with a legend of (CSS class, name).
 pub fn stacked(title: &str, stacks: &[Stack], legend: &[(&'static str, &str)]) -> String {
     let max = stacks.iter().map(|s| s.segments.iter().map(|x| x.0).sum::<f64>()).fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE);
-    let (left, right) = (4.0, W - 70.0);
-    let row = 30.0;
+    let (left, right) = (4.0, W - 4.0);
+    let row = 28.0;
     let top = 22.0;
     let height = top + row * stacks.len() as f64 + 6.0;
     let mut s = open(title, height);
@@ -93,16 +91,21 @@ pub fn stacked(title: &str, stacks: &[Stack], legend: &[(&'static str, &str)]) -
     }
     for (i, st) in stacks.iter().enumerate() {
         let y = top + row * i as f64;
-        let _ = write!(s, r#"<text class="blabel" x="{left}" y="{ly:.1}">{l}</text>"#, ly = y + 9.0, l = escape(&st.label));
+        let _ = write!(
+            s,
+            r#"<text class="blabel" x="{left}" y="{ly:.1}">{l}</text><text class="bvalue" x="{right}" y="{ly:.1}" text-anchor="end">{t}</text>"#,
+            ly = y + 9.0,
+            l = escape(&st.label),
+            t = escape(&st.text)
+        );
         let mut x = left;
         for (value, class) in &st.segments {
             let w = value.max(0.0) / max * (right - left);
             if w > 0.0 {
-                let _ = write!(s, r#"<rect class="bar {class}" x="{x:.1}" y="{by:.1}" width="{w:.1}" height="12"/>"#, by = y + 13.0);
+                let _ = write!(s, r#"<rect class="bar {class}" x="{x:.1}" y="{by:.1}" width="{w:.1}" height="12"/>"#, by = y + 12.0);
             }
             x += w;
         }
-        let _ = write!(s, r#"<text class="bvalue" x="{vx:.1}" y="{vy:.1}">{t}</text>"#, vx = x + 4.0, vy = y + 23.0, t = escape(&st.text));
     }
     s.push_str("</svg>");
     s
