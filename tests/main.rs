@@ -1,11 +1,11 @@
-//! The one integration test binary, one module per area: store tests against real SQLite files,
-//! CLI tests that run the built `listhygiene` binary in temporary directories, parser golden and
-//! sample-manifest tests, and the architecture guard.
+//! The one integration test binary: modules per area.
 
 mod architecture;
 mod cli;
+mod fixtures;
 mod golden;
 mod report;
+mod robustness;
 mod samples;
 mod store;
 mod util;

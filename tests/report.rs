@@ -67,7 +67,7 @@ fn stderr(o: &Output) -> String {
 
 /// Subscribers go in with plain SQL until `import subscribers` exists on this branch.
 fn load_subscribers(db: &Path, csv_path: &Path) {
-    let rt = crate::util::runtime();
+    let rt = crate::fixtures::runtime();
     rt.block_on(async {
         let store = listhygiene::store::Store::open(db, &listhygiene::store::StoreOptions::default()).await.expect("open");
         let mut reader = csv::Reader::from_path(csv_path).expect("subscribers.csv");
@@ -339,7 +339,7 @@ fn html_pages_render_in_chromium_and_show_what_matters() {
 
 #[test]
 fn the_send_count_query_names_providers_as_rust_does() {
-    let rt = crate::util::runtime();
+    let rt = crate::fixtures::runtime();
     rt.block_on(async {
         let store = listhygiene::store::Store::open_in_memory().await.expect("store");
         for domain in [

@@ -510,7 +510,7 @@ mod never_panics {
                 command: command.map(|i| commands[i]),
                 action: None,
                 remote_mta: host.as_deref(),
-                reporting_mta: None,
+                reporting_mta: host.as_deref(),
                 recipient: None,
                 preset: None,
             };
