@@ -1,6 +1,9 @@
-//! The one integration test binary: store tests against real SQLite files, and CLI tests that
-//! run the built `listhygiene` binary in temporary directories.
+//! The one integration test binary: modules per area. Store tests run against real SQLite files,
+//! CLI tests run the built `listhygiene` binary in temporary directories.
 
+mod architecture;
 mod cli;
+mod golden;
+mod samples;
 mod store;
 mod util;

@@ -4,7 +4,7 @@
 use super::fields::{self, Field};
 use super::mime::Mail;
 use super::status;
-use super::text::{self, build_recipient, normalise_space, Finding};
+use super::text::{self, normalise_space, Facts, Finding};
 use super::{address, Decoded, Recipient, ResolvedBy};
 use crate::domain::{Kind, Reason};
 
@@ -30,7 +30,7 @@ pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
     }
     let recipients: Vec<Recipient> = blocks
         .iter()
-        .filter_map(|block| recipient(block, &scan.findings, blocks.len()))
+        .filter_map(|block| recipient(block, &scan.findings, reporting_mta.as_deref()))
         .collect();
     if recipients.is_empty() {
         return None;
@@ -71,31 +71,48 @@ fn embedded_fields(body: &str) -> Option<String> {
     out.to_ascii_lowercase().contains("final-recipient:").then_some(out)
 }
 
+/// Fields that describe the whole message, wherever a sloppy DSN puts them.
+const PER_MESSAGE_FIELDS: &[&str] = &[
+    "Reporting-MTA",
+    "Arrival-Date",
+    "Received-From-MTA",
+    "Original-Envelope-Id",
+    "DSN-Gateway",
+    "X-Postfix-Queue-ID",
+    "X-Postfix-Sender",
+];
+
 /// The per-message fields and the per-recipient groups. Tolerates DSNs that leave out the
-/// blank lines: a new recipient starts at each Final-Recipient (or an Original-Recipient that
-/// is not followed by one in the same group).
+/// blank lines or order fields oddly (Exim writes `Action` before `Final-Recipient`): a new
+/// recipient starts at each Final-Recipient (or an Original-Recipient not yet paired with
+/// one), and fields before the first recipient field of a group belong to that recipient.
 fn split_groups(text: &str) -> (Vec<Field<'_>>, Vec<Vec<Field<'_>>>) {
     let mut per_message = Vec::new();
     let mut per_recipient: Vec<Vec<Field<'_>>> = Vec::new();
     for group in fields::groups(text) {
+        if !has_recipient_field(&group) {
+            per_message.extend(group);
+            continue;
+        }
         let mut current: Vec<Field<'_>> = Vec::new();
         for field in group {
-            let starts_recipient = field.is("Final-Recipient")
-                || (field.is("Original-Recipient") && !current.iter().any(|f| f.is("Final-Recipient")));
-            let current_has_recipient = current.iter().any(|f| f.is("Final-Recipient"));
-            if starts_recipient && current_has_recipient {
-                per_recipient.push(std::mem::take(&mut current));
+            if PER_MESSAGE_FIELDS.iter().any(|n| field.is(n)) {
+                per_message.push(field);
+                continue;
             }
-            if starts_recipient && !current_has_recipient && !current.is_empty() && !has_recipient_field(&current) {
-                // Fields before the first recipient field belong to the message.
-                per_message.append(&mut current);
+            let has_final = current.iter().any(|f| f.is("Final-Recipient"));
+            let has_original = current.iter().any(|f| f.is("Original-Recipient"));
+            let starts_new = (field.is("Final-Recipient") && has_final)
+                || (field.is("Original-Recipient") && has_original);
+            if starts_new {
+                per_recipient.push(std::mem::take(&mut current));
             }
             current.push(field);
         }
         if has_recipient_field(&current) {
             per_recipient.push(current);
-        } else {
-            per_message.extend(current);
+        } else if let Some(last) = per_recipient.last_mut() {
+            last.extend(current);
         }
     }
     (per_message, per_recipient)
@@ -105,7 +122,7 @@ fn has_recipient_field(fields: &[Field<'_>]) -> bool {
     fields.iter().any(|f| f.is("Final-Recipient") || f.is("Original-Recipient"))
 }
 
-fn recipient(block: &[Field<'_>], findings: &[Finding], blocks: usize) -> Option<Recipient> {
+fn recipient(block: &[Field<'_>], findings: &[Finding], reporting_mta: Option<&str>) -> Option<Recipient> {
     let final_raw = fields::first(block, "Final-Recipient").map(fields::strip_type);
     let original_raw = fields::first(block, "Original-Recipient")
         .or_else(|| fields::first(block, "X-Original-Recipient"))
@@ -137,22 +154,25 @@ fn recipient(block: &[Field<'_>], findings: &[Finding], blocks: usize) -> Option
         .map(|v| fields::strip_type(v).trim_matches(['[', ']']).to_ascii_lowercase())
         .filter(|v| !v.is_empty())
         .or_else(|| text::remote_host(&diagnostic));
-    let lower = diagnostic.to_ascii_lowercase();
-    let command = status::find_command(&lower);
-    let _ = blocks;
-    Some(build_recipient(
-        address,
-        original_address,
-        action,
-        status_code,
-        reply_code,
-        diagnostic,
-        diagnostic_type,
-        command,
-        remote_mta,
-        None,
-        ResolvedBy::Dsn,
-    ))
+    // The SMTP command is often only in the human-readable part ("(in reply to RCPT TO
+    // command)" after Postfix's "host … said:").
+    let command = status::find_command(&diagnostic.to_ascii_lowercase())
+        .or_else(|| from_text.and_then(|t| status::find_command(&t.to_ascii_lowercase())));
+    let remote_mta = remote_mta.or_else(|| from_text.and_then(text::remote_host));
+    Some(
+        Facts {
+            original_address,
+            action,
+            status: status_code,
+            reply_code,
+            diagnostic_type,
+            command,
+            remote_mta,
+            reporting_mta: reporting_mta.map(str::to_owned),
+            ..Facts::new(address, diagnostic, ResolvedBy::Dsn)
+        }
+        .into_recipient(),
+    )
 }
 
 /// `failure`, `Failed`, `expanded (to …)` → the RFC 3464 action word.

@@ -2,6 +2,8 @@
 //! where its error text starts and where the returned original begins. The decoding logic in
 //! [`super::text`] is generic; what differs between families lives here as data.
 
+use crate::domain::Reason;
+
 /// How one family of bounces looks.
 #[derive(Debug)]
 pub struct Family {
@@ -15,16 +17,28 @@ pub struct Family {
     pub headers: &'static [&'static str],
     /// Lower-case fragments of the body text that identify the family.
     pub body: &'static [&'static str],
+    /// The reason every recipient of this family gets, when its messages mean one thing.
+    pub preset: Option<Reason>,
+    /// X-Failed-Recipients names the recipients better than the text (which greets the
+    /// sender by address).
+    pub recipients_from_header: bool,
 }
 
 impl Family {
     const fn new(name: &'static str) -> Family {
-        Family { name, from: &[], subject: &[], headers: &[], body: &[] }
+        Family { name, from: &[], subject: &[], headers: &[], body: &[], preset: None, recipients_from_header: false }
     }
 }
 
 /// Families in the order they are tried: the most specific first.
 pub static FAMILIES: &[Family] = &[
+    // A post to a Google Group refused: the "recipient" is the group, the sender may not post.
+    Family {
+        body: &["groups.google.com/support", "google groups"],
+        preset: Some(Reason::Rejected),
+        recipients_from_header: true,
+        ..Family::new("googlegroups")
+    },
     Family { headers: &["X-SES-Outgoing", "X-SES-Receipt"], from: &["amazonses.com"], ..Family::new("amazonses") },
     Family { from: &["mailer-daemon@amazonses.com"], ..Family::new("amazonses") },
     Family { headers: &["X-Mailer-Daemon-Error"], from: &["@gmx.", "@web.de"], body: &["this message was created automatically by mail delivery software.\n\na message that you sent could not be delivered"], ..Family::new("gmx") },
@@ -33,7 +47,7 @@ pub static FAMILIES: &[Family] = &[
     Family { from: &["@yahoo", "yahoo.com"], body: &["sorry, we were unable to deliver your message to the following address"], ..Family::new("yahoo") },
     Family { from: &["@aol.com"], body: &["---- the following addresses had delivery problems ----"], ..Family::new("aol") },
     Family { from: &["@mail.ru", "@corp.mail.ru"], body: &["this message was created automatically by mail delivery software"], ..Family::new("mailru") },
-    Family { from: &["@yandex"], body: &["this is the mail system at host", "yandex"], ..Family::new("yandex") },
+    Family { from: &["@yandex"], ..Family::new("yandex") },
     Family { body: &["this is the qmail-send program", "this is the qmail-send", "qmail-send program"], ..Family::new("qmail") },
     Family { body: &["this is the mail system at host", "this is the postfix program at host"], ..Family::new("postfix") },
     Family { body: &["this message was created automatically by mail delivery software", "a message that you sent could not be delivered to one or more of its"], headers: &["X-Failed-Recipients"], ..Family::new("exim") },

@@ -29,6 +29,10 @@ pub struct Scan<'t> {
     pub findings: Vec<Finding>,
     /// The text before the returned original.
     pub error_section: &'t str,
+    /// The part of it from the first recipient-list opener on.
+    pub recipient_section: &'t str,
+    /// `delayed` when the text says delivery will be retried, else `failed`.
+    pub action: Option<&'static str>,
 }
 
 /// Decodes a non-standard bounce; `None` when the message is not one.
@@ -40,24 +44,27 @@ pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
     }
     // The text names the recipients with their diagnostics; X-Failed-Recipients is the
     // fallback when the text names nobody.
-    let mut findings = scan.findings.clone();
     let failed_header = failed_recipients_header(mail, &scan);
+    let header_first = scan.family.is_some_and(|f| f.recipients_from_header) && !failed_header.is_empty();
+    let mut findings = if header_first { Vec::new() } else { scan.findings.clone() };
     if !failed_header.is_empty() {
         // The bounce's own addressee is the sender, unless the header names it too.
         let addressee = mail.to_address().and_then(|a| address::normalise(&a));
         findings.retain(|f| Some(&f.address) != addressee.as_ref() || failed_header.iter().any(|h| h.address == f.address));
     }
     let mut resolved_by = ResolvedBy::Text;
-    if findings.is_empty() {
+    if findings.is_empty() && !failed_header.is_empty() {
         findings = failed_header;
+        resolved_by = ResolvedBy::Header;
     }
     if findings.is_empty() {
         findings = original_to(mail, &scan)?;
         resolved_by = ResolvedBy::OriginalTo;
     }
+    let preset = scan.family.and_then(|f| f.preset);
     let recipients = findings
         .iter()
-        .map(|f| recipient_from_finding(f, &scan, findings.len(), resolved_by))
+        .map(|f| recipient_from_finding(f, &scan, findings.len(), resolved_by, preset))
         .collect();
     Some(Decoded {
         kind: Some(Kind::Bounce),
@@ -76,8 +83,29 @@ pub fn scan<'m>(mail: &'m Mail<'_>) -> Scan<'m> {
     let family = identify(mail);
     let error_section = &body[..layout.error_end];
     let excluded = excluded_addresses(mail);
-    let findings = read_lines(&body[layout.error_start..layout.error_end], &excluded);
-    Scan { family, findings, error_section }
+    let recipient_section = &body[layout.error_start..layout.error_end];
+    let findings = read_lines(recipient_section, &excluded);
+    let action = Some(if says_delayed(error_section) { "delayed" } else { "failed" });
+    Scan { family, findings, error_section, recipient_section, action }
+}
+
+/// Lower-case phrases of warnings about mail still being retried.
+const DELAYED_MARKERS: &[&str] = &[
+    "has been delayed",
+    "will be retried",
+    "will continue to be attempted",
+    "delivery attempts will continue",
+    "this is a temporary error",
+    "temporary failure",
+    "will try again",
+    "still trying",
+    "no action is required on your part",
+];
+
+fn says_delayed(section: &str) -> bool {
+    let head = &section[..super::families::floor_char_boundary(section, 4096)];
+    let lower = head.to_ascii_lowercase();
+    DELAYED_MARKERS.iter().any(|m| lower.contains(m))
 }
 
 /// The family whose markers this message carries.
@@ -200,7 +228,11 @@ fn read_lines(section: &str, excluded: &[String]) -> Vec<Finding> {
         let line = raw_line.trim_end_matches('\r');
         let trimmed = line.trim();
         if trimmed.is_empty() {
-            close(&mut open, &mut findings);
+            // A blank line ends a recipient's diagnostic, unless none has come yet (Gmail
+            // and others put it in the next paragraph).
+            if open.as_ref().is_some_and(|o| !o.lines.is_empty()) {
+                close(&mut open, &mut findings);
+            }
             continue;
         }
         let lower = trimmed.to_ascii_lowercase();
@@ -288,8 +320,12 @@ fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(St
     let rest = after.trim_start_matches([':', '.', ',', ';']).trim().to_owned();
 
     // The address alone, or leading the line.
-    if before.is_empty() || before == "-" || before == "*" || is_list_bullet(before) {
+    if before.is_empty() || is_list_bullet(before) {
         return Some((normalised, rest));
+    }
+    // A transcript reply about it: "554 <addr>... Remote protocol error".
+    if is_reply_prefix(before) {
+        return Some((normalised, line.to_owned()));
     }
     // Labelled: "Recipient: addr", "Invalid final delivery userid: addr".
     if before.ends_with(':') {
@@ -306,8 +342,21 @@ fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(St
     None
 }
 
+/// `550`, `550-5.1.1`, `554 5.7.1`: an SMTP reply code (and status) before an address.
+fn is_reply_prefix(s: &str) -> bool {
+    let (Some(code), Some(rest)) = (s.get(..3), s.get(3..)) else { return false };
+    code.bytes().all(|b| b.is_ascii_digit())
+        && matches!(code.as_bytes()[0], b'4' | b'5')
+        && (rest.is_empty() || (rest.starts_with([' ', '-']) && status::find_status(rest).is_some() && rest.len() <= 12))
+}
+
+/// `-`, `--`, `*`, `•`, `1.`, `2)`: list markers before an address.
 fn is_list_bullet(s: &str) -> bool {
-    s.len() <= 4 && s.trim_end_matches(['.', ')', ':']).chars().all(|c| c.is_ascii_digit())
+    let dashes = s.chars().all(|c| matches!(c, '-' | '*' | '•' | '·' | '>' | '+'));
+    let numbered = s.len() <= 4
+        && s.ends_with(['.', ')'])
+        && s.trim_end_matches(['.', ')']).chars().all(|c| c.is_ascii_digit());
+    dashes || numbered
 }
 
 /// `X-Failed-Recipients` names the recipients authoritatively; the scan gives diagnostics.
@@ -340,23 +389,15 @@ fn original_to(mail: &Mail<'_>, scan: &Scan<'_>) -> Option<Vec<Finding>> {
     let fields = super::fields::all(&headers[..super::mime::header_end(headers.as_bytes())]);
     let to = super::fields::first(&fields, "To")?;
     let address = address::normalise(address::find_first(to)?)?;
-    let diagnostic = summary_line(scan.error_section);
+    let diagnostic = summary_line(scan.recipient_section);
     Some(vec![Finding { address, diagnostic, remote_mta: None }])
 }
 
-/// The most telling lines of an error section when no recipient has its own.
+/// The error section as one diagnostic, for a bounce whose recipient has no text of its own.
 fn summary_line(section: &str) -> String {
-    let mut out = String::new();
-    for line in section.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if status::find_reply_code(line).is_some() || status::find_status(line).is_some() || out.is_empty() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(line);
-        }
-        if out.len() > 600 {
-            break;
-        }
+    let mut out = normalise_space(section);
+    if out.len() > 1000 {
+        out.truncate(super::families::floor_char_boundary(&out, 1000));
     }
     out
 }
@@ -382,9 +423,15 @@ pub fn remote_host(diagnostic: &str) -> Option<String> {
     None
 }
 
-fn recipient_from_finding(f: &Finding, scan: &Scan<'_>, count: usize, resolved_by: ResolvedBy) -> Recipient {
+fn recipient_from_finding(
+    f: &Finding,
+    scan: &Scan<'_>,
+    count: usize,
+    resolved_by: ResolvedBy,
+    preset: Option<Reason>,
+) -> Recipient {
     let diagnostic = if f.diagnostic.is_empty() && count == 1 {
-        summary_line(scan.error_section)
+        summary_line(scan.recipient_section)
     } else {
         normalise_space(&f.diagnostic)
     };
@@ -395,7 +442,16 @@ fn recipient_from_finding(f: &Finding, scan: &Scan<'_>, count: usize, resolved_b
     let lower = diagnostic.to_ascii_lowercase();
     let command = status::find_command(&lower);
     let remote = f.remote_mta.clone().or_else(|| remote_host(&diagnostic));
-    build_recipient(f.address.clone(), None, None, status, reply, diagnostic, None, command, remote, None, resolved_by)
+    Facts {
+        status,
+        reply_code: reply,
+        command,
+        remote_mta: remote,
+        action: scan.action.map(str::to_owned),
+        preset,
+        ..Facts::new(f.address.clone(), diagnostic, resolved_by)
+    }
+    .into_recipient()
 }
 
 /// Collapses runs of white space into one space.
@@ -410,46 +466,72 @@ pub fn normalise_space(text: &str) -> String {
     out
 }
 
-/// Builds a recipient from its evidence: decides reason and class.
-#[allow(clippy::too_many_arguments)]
-pub fn build_recipient(
-    address: String,
-    original_address: Option<String>,
-    action: Option<String>,
-    status: Option<String>,
-    reply_code: Option<u16>,
-    diagnostic: String,
-    diagnostic_type: Option<String>,
-    command: Option<SmtpCommand>,
-    remote_mta: Option<String>,
-    preset: Option<Reason>,
-    resolved_by: ResolvedBy,
-) -> Recipient {
-    let evidence = Evidence {
-        status: status.as_deref(),
-        reply_code,
-        diagnostic: &diagnostic,
-        diagnostic_type: diagnostic_type.as_deref(),
-        command,
-        action: action.as_deref(),
-        remote_mta: remote_mta.as_deref(),
-        preset,
-    };
-    let reason = reason::decide(&evidence);
-    let permanent = is_permanent(status.as_deref(), reply_code, action.as_deref());
-    let class = reason.bounce_class(permanent);
-    Recipient {
-        address,
-        original_address,
-        action,
-        status,
-        reply_code: reply_code.map(|c| c.to_string()),
-        reason,
-        class,
-        hard: class == crate::domain::Class::Hard,
-        remote_mta,
-        diagnostic: (!diagnostic.is_empty()).then_some(diagnostic),
-        resolved_by,
+/// Everything a decoder learnt about one failed recipient, before the reason is decided.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub address: String,
+    pub original_address: Option<String>,
+    pub action: Option<String>,
+    pub status: Option<String>,
+    pub reply_code: Option<u16>,
+    pub diagnostic: String,
+    pub diagnostic_type: Option<String>,
+    pub command: Option<SmtpCommand>,
+    pub remote_mta: Option<String>,
+    /// The MTA that wrote the bounce (it words some of its own errors).
+    pub reporting_mta: Option<String>,
+    pub preset: Option<Reason>,
+    pub resolved_by: ResolvedBy,
+}
+
+impl Facts {
+    pub fn new(address: String, diagnostic: String, resolved_by: ResolvedBy) -> Facts {
+        Facts {
+            address,
+            original_address: None,
+            action: None,
+            status: None,
+            reply_code: None,
+            diagnostic,
+            diagnostic_type: None,
+            command: None,
+            remote_mta: None,
+            reporting_mta: None,
+            preset: None,
+            resolved_by,
+        }
+    }
+
+    /// Decides reason and class.
+    pub fn into_recipient(self) -> Recipient {
+        let evidence = Evidence {
+            status: self.status.as_deref(),
+            reply_code: self.reply_code,
+            diagnostic: &self.diagnostic,
+            diagnostic_type: self.diagnostic_type.as_deref(),
+            command: self.command,
+            action: self.action.as_deref(),
+            remote_mta: self.remote_mta.as_deref(),
+            reporting_mta: self.reporting_mta.as_deref(),
+            recipient: Some(&self.address),
+            preset: self.preset,
+        };
+        let reason = reason::decide(&evidence);
+        let permanent = is_permanent(self.status.as_deref(), self.reply_code, self.action.as_deref());
+        let class = reason.bounce_class(permanent);
+        Recipient {
+            address: self.address,
+            original_address: self.original_address,
+            action: self.action,
+            status: self.status,
+            reply_code: self.reply_code.map(|c| c.to_string()),
+            reason,
+            class,
+            hard: class == crate::domain::Class::Hard,
+            remote_mta: self.remote_mta,
+            diagnostic: (!self.diagnostic.is_empty()).then_some(self.diagnostic),
+            resolved_by: self.resolved_by,
+        }
     }
 }
 
