@@ -4,6 +4,8 @@
 mod architecture;
 mod cli;
 mod golden;
+mod imports;
 mod samples;
+mod sandbox;
 mod store;
 mod util;

@@ -3,7 +3,10 @@
 //! `--map column=field` overrides, delimiter sniffing, time parsing, and row errors that carry
 //! their line number (`FILE:LINE: message`). Pure apart from reading the CSV it is handed.
 
+pub mod engagement;
 pub mod sends;
+pub mod subscribers;
+pub mod suppressions;
 
 use std::fmt;
 
