@@ -1,10 +1,11 @@
-//! The one integration test binary: modules per area. Store tests run against real SQLite files,
-//! CLI tests run the built `listhygiene` binary in temporary directories.
+//! The one integration test binary: modules per area.
 
 mod architecture;
 mod cli;
+mod fixtures;
 mod golden;
 mod imports;
+mod robustness;
 mod samples;
 mod sandbox;
 mod store;
