@@ -42,6 +42,10 @@ pub struct Cli {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
+    /// The time to act at, RFC 3339 (reproducible tests and replays); default: the clock
+    #[arg(long, global = true, hide = true, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<i64>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -109,6 +113,8 @@ pub fn crossed(results: &[crate::report::failon::FailOnResult]) -> Outcome {
 pub struct RunContext {
     pub config: Config,
     pub db_path: PathBuf,
+    /// "Now" in unix seconds: `--now`, else the clock, read once.
+    pub now: i64,
 }
 
 /// Runs the chosen command.
@@ -134,7 +140,12 @@ fn resolve(cli: &Cli) -> anyhow::Result<RunContext> {
         None => Config::default(),
     };
     let db_path = cli.db.clone().unwrap_or_else(|| config.database.path.clone());
-    Ok(RunContext { config, db_path })
+    let now = cli.now.unwrap_or_else(storage::now);
+    Ok(RunContext { config, db_path, now })
+}
+
+fn parse_now(value: &str) -> Result<i64, String> {
+    chrono::DateTime::parse_from_rfc3339(value).map(|d| d.timestamp()).map_err(|e| format!("{value:?} is not an RFC 3339 time: {e}"))
 }
 
 /// Logs go to stderr; `LISTHYGIENE_LOG` overrides the level chosen by -v/-q.

@@ -7,6 +7,7 @@
 mod error;
 pub mod event;
 pub mod imap;
+pub mod lists;
 pub mod ingest;
 pub mod pipeline;
 pub mod query;
