@@ -28,7 +28,8 @@ impl Sample {
         assert!(o.status.success(), "ingest: {}", stderr(&o));
         let o = s.run(&["import", "sends", "--json", path(&samples.join("sends.csv"))]);
         assert!(o.status.success(), "import sends: {}", stderr(&o));
-        load_subscribers(&s.db(), &samples.join("subscribers.csv"));
+        let o = s.run(&["import", "subscribers", "--json", path(&samples.join("subscribers.csv"))]);
+        assert!(o.status.success(), "import subscribers: {}", stderr(&o));
         s
     }
 
@@ -63,37 +64,6 @@ fn path(p: &Path) -> &str {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Subscribers go in with plain SQL until `import subscribers` exists on this branch.
-fn load_subscribers(db: &Path, csv_path: &Path) {
-    let rt = crate::fixtures::runtime();
-    rt.block_on(async {
-        let store = listhygiene::store::Store::open(db, &listhygiene::store::StoreOptions::default()).await.expect("open");
-        let mut reader = csv::Reader::from_path(csv_path).expect("subscribers.csv");
-        let time = |s: &str| (!s.is_empty()).then(|| chrono::DateTime::parse_from_rfc3339(s).expect("time").timestamp());
-        let opt = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-        for record in reader.records() {
-            let r = record.expect("row");
-            sqlx::query(
-                "insert into subscribers (address, list, source, status, signup_at, signup_ip, confirm_at, confirm_ip, tags, imported_at) \
-                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)",
-            )
-            .bind(&r[0])
-            .bind(&r[1])
-            .bind(opt(&r[2]))
-            .bind(&r[3])
-            .bind(time(&r[4]))
-            .bind(opt(&r[5]))
-            .bind(time(&r[6]))
-            .bind(opt(&r[7]))
-            .bind(opt(&r[8]))
-            .execute(store.pool())
-            .await
-            .expect("insert subscriber");
-        }
-        store.close().await;
-    });
 }
 
 fn provider<'a>(report: &'a Value, name: &str) -> &'a Value {

@@ -21,8 +21,9 @@ const SENDS: &str = "with s as ( \
      select address, coalesce(campaign, ''), occurred_at from engagement \
        where type = 'send' and occurred_at >= ?1 and occurred_at < ?2 \
        and coalesce(campaign, '') not in (select coalesce(campaign, '') from sends where sent_at >= ?1 and sent_at < ?2)), \
-     d as (select lower(rtrim(substr(address, instr(address, '@') + 1), '.')) as dom, campaign, at from s), \
-     p as (select dom, substr(dom, 1, instr(dom, '.') - 1) as first, substr(dom, instr(dom, '.') + 1) as rest, campaign, at from d) \
+     d as (select lower(rtrim(substr(address, instr(address, '@') + 1), '.')) as dom, campaign, at / 86400 as day, \
+       count(*) as n from s group by 1, 2, 3), \
+     p as (select dom, substr(dom, 1, instr(dom, '.') - 1) as first, substr(dom, instr(dom, '.') + 1) as rest, campaign, day, n from d) \
      select case \
        when dom in ('verizon.net', 'att.net', 'sbcglobal.net', 'bellsouth.net', 'frontier.com') then 'yahoo' \
        when instr(dom, '.') = 0 or rest = '' or rest glob '*[^.][^.][^.][^.]*' or rest like '%..%' \
@@ -31,7 +32,7 @@ const SENDS: &str = "with s as ( \
        when first in ('gmail', 'googlemail') then 'gmail' \
        when first in ('yahoo', 'ymail', 'rocketmail', 'aol', 'aim') then 'yahoo' \
        when first = 'icloud' or (first in ('me', 'mac') and rest = 'com') then 'apple' \
-       else 'other' end as provider, campaign, at / 86400 as day, count(*) \
+       else 'other' end as provider, campaign, day, sum(n) \
      from p group by 1, 2, 3";
 
 /// The provider `case` of [`SENDS`] alone, for the test that compares it with Rust's table.
