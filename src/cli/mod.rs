@@ -7,6 +7,7 @@ mod dev;
 mod explain;
 mod import;
 mod ingest;
+mod parallel;
 mod parse;
 mod reparse;
 mod report;

@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::Context;
 use serde::Serialize;
 
-use super::{Outcome, RunContext};
+use super::{parallel, Outcome, RunContext};
 use crate::parse::{self, Parsed};
 use crate::source::{self, RawMessage};
 
@@ -24,6 +24,10 @@ pub struct ParseArgs {
     /// thread and print messages per second
     #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "5")]
     pub bench: Option<u32>,
+
+    /// Parsing threads (default: one per core); output order is the input order either way
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// One output line: where the message was, then what the parser found.
@@ -40,31 +44,57 @@ pub fn run(ctx: &RunContext, args: ParseArgs) -> anyhow::Result<Outcome> {
     if let Some(rounds) = args.bench {
         return bench(&args.paths, &options, rounds);
     }
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
     let mut out = super::output(None)?;
     let mut failures = 0u64;
-    for item in source::read_inputs(&args.paths) {
-        let (file, index, parsed) = match item {
-            Ok(RawMessage { file, index, bytes, .. }) => {
-                let parsed = parse::classify(&bytes, &options);
-                (file, index, parsed)
-            }
-            Err(e) => {
-                failures += 1;
-                tracing::error!("{e}");
-                let path = e.path().to_owned();
-                (path, 0, Parsed::unreadable(&e.to_string()))
-            }
-        };
-        let line = Line { file: &file, index, parsed: &parsed };
-        if args.pretty {
-            serde_json::to_writer_pretty(&mut out, &line)?;
-        } else {
-            serde_json::to_writer(&mut out, &line)?;
+    let mut write = |item: ParsedInput| -> anyhow::Result<()> {
+        if item.failed {
+            failures += 1;
         }
-        out.write_all(b"\n").context("writing to stdout")?;
+        let line = Line { file: &item.file, index: item.index, parsed: &item.parsed };
+        let written = if args.pretty {
+            serde_json::to_writer_pretty(&mut out, &line)
+        } else {
+            serde_json::to_writer(&mut out, &line)
+        };
+        // An I/O failure inside serde_json (a closed pipe) must stay an io::Error.
+        written.map_err(std::io::Error::from).context("writing to stdout")?;
+        out.write_all(b"\n").context("writing to stdout")
+    };
+    let inputs = source::read_inputs(&args.paths);
+    if threads == 1 {
+        for item in inputs {
+            write(parse_one(item, &options))?;
+        }
+    } else {
+        parallel::in_order(inputs, threads, |item| parse_one(item, &options), &mut write)?;
     }
+    drop(write);
     out.flush().context("writing to stdout")?;
     Ok(Outcome::from_failures(failures))
+}
+
+/// One parsed input, ready to print.
+struct ParsedInput {
+    file: String,
+    index: usize,
+    parsed: Parsed,
+    failed: bool,
+}
+
+fn parse_one(item: Result<RawMessage, source::SourceError>, options: &parse::ParseOptions) -> ParsedInput {
+    match item {
+        Ok(RawMessage { file, index, bytes, .. }) => {
+            ParsedInput { file, index, parsed: parse::classify(&bytes, options), failed: false }
+        }
+        Err(e) => {
+            tracing::error!("{e}");
+            ParsedInput { file: e.path().to_owned(), index: 0, parsed: Parsed::unreadable(&e.to_string()), failed: true }
+        }
+    }
 }
 
 /// Parses everything `rounds` times on this thread; prints the rate on stdout.

@@ -72,11 +72,11 @@ impl SourceError {
 }
 
 /// Streams every message under the given inputs, in order. `-` is standard input.
-pub fn read_inputs(inputs: &[String]) -> impl Iterator<Item = Result<RawMessage, SourceError>> + '_ {
+pub fn read_inputs(inputs: &[String]) -> impl Iterator<Item = Result<RawMessage, SourceError>> + Send + '_ {
     inputs.iter().flat_map(|input| read_input(input))
 }
 
-fn read_input(input: &str) -> Box<dyn Iterator<Item = Result<RawMessage, SourceError>>> {
+fn read_input(input: &str) -> Box<dyn Iterator<Item = Result<RawMessage, SourceError>> + Send> {
     if input == "-" {
         return read_stdin();
     }
@@ -88,7 +88,7 @@ fn read_input(input: &str) -> Box<dyn Iterator<Item = Result<RawMessage, SourceE
     }
 }
 
-fn read_stdin() -> Box<dyn Iterator<Item = Result<RawMessage, SourceError>>> {
+fn read_stdin() -> Box<dyn Iterator<Item = Result<RawMessage, SourceError>> + Send> {
     let mut bytes = Vec::new();
     if let Err(source) = io::stdin().lock().read_to_end(&mut bytes) {
         return Box::new(std::iter::once(Err(SourceError::Io { path: "-".to_owned(), source })));
@@ -114,7 +114,7 @@ pub(crate) fn read_file(
     display: String,
     path: &Path,
     index: usize,
-) -> Box<dyn Iterator<Item = Result<RawMessage, SourceError>>> {
+) -> Box<dyn Iterator<Item = Result<RawMessage, SourceError>> + Send> {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(source) => return Box::new(std::iter::once(Err(SourceError::Io { path: display, source }))),

@@ -14,7 +14,7 @@ pub struct Walk {
     pending: VecDeque<PathBuf>,
     /// Directories still to list, relative to the root.
     dirs: Vec<PathBuf>,
-    current: Option<Box<dyn Iterator<Item = Result<RawMessage, SourceError>>>>,
+    current: Option<Box<dyn Iterator<Item = Result<RawMessage, SourceError>> + Send>>,
     index: usize,
 }
 
