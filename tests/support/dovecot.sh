@@ -174,6 +174,8 @@ start() {
   install_dovecot
   mkdir -p "$d"
   d=$(cd "$d" && pwd)
+  # The mail processes run as the mail user: they must be able to enter DIR (a tempdir is 0700).
+  chmod 755 "$d"
   make_cert "$d"
   local attempt p ps
   for attempt in 1 2 3 4 5; do

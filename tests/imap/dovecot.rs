@@ -1,0 +1,242 @@
+//! A real Dovecot for the tests, started by `tests/support/dovecot.sh` (which installs it as
+//! root via apt when missing). If it cannot be started the test FAILS, naming the reason,
+//! unless `LISTHYGIENE_SKIP_IMAP_TESTS=1` is set, in which case IMAP tests return early.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+pub const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/dovecot.sh");
+
+/// A running test Dovecot. Every user name logs in with [`Dovecot::password`]; each test takes
+/// its own user, and so its own mailboxes.
+#[derive(Debug)]
+pub struct Dovecot {
+    dir: PathBuf,
+    _temp: Option<tempfile::TempDir>,
+    pub port: u16,
+    pub tls_port: u16,
+    pub ca_file: PathBuf,
+    pub password: String,
+    pub config: PathBuf,
+    mail_root: PathBuf,
+    mail_uid: u32,
+    mail_gid: u32,
+}
+
+/// True when the IMAP tests were explicitly switched off.
+pub fn skipped() -> bool {
+    if std::env::var("LISTHYGIENE_SKIP_IMAP_TESTS").is_ok_and(|v| v == "1") {
+        eprintln!("IMAP test skipped: LISTHYGIENE_SKIP_IMAP_TESTS=1");
+        true
+    } else {
+        false
+    }
+}
+
+static SHARED: OnceLock<Dovecot> = OnceLock::new();
+static NEXT_USER: AtomicUsize = AtomicUsize::new(0);
+
+impl Dovecot {
+    /// The instance shared by the tests of this binary (started on first use, stopped when the
+    /// test binary exits). `None` only when IMAP tests are skipped.
+    pub fn shared() -> Option<&'static Dovecot> {
+        if skipped() {
+            return None;
+        }
+        Some(SHARED.get_or_init(|| Dovecot::start_in(tempfile::tempdir().expect("tempdir"))))
+    }
+
+    /// A private instance, for tests that kill or restart the server.
+    pub fn private() -> Option<Dovecot> {
+        if skipped() {
+            return None;
+        }
+        Some(Dovecot::start_in(tempfile::tempdir().expect("tempdir")))
+    }
+
+    fn start_in(temp: tempfile::TempDir) -> Dovecot {
+        let dir = temp.path().to_owned();
+        let mut d = Dovecot::run_start(&dir);
+        d._temp = Some(temp);
+        d
+    }
+
+    /// Starts (or restarts, same ports and mail) the instance in `dir`.
+    pub fn run_start(dir: &Path) -> Dovecot {
+        let out = Command::new("bash")
+            .arg(SCRIPT)
+            .arg("start")
+            .arg(dir)
+            .arg("--owner")
+            .arg(std::process::id().to_string())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {SCRIPT}: {e}"));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() || !stdout.contains("READY=1") {
+            panic!(
+                "the test Dovecot could not be started (set LISTHYGIENE_SKIP_IMAP_TESTS=1 to skip the IMAP tests \
+                 explicitly)\n--- {SCRIPT} stdout:\n{stdout}\n--- stderr:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let get = |key: &str| -> String {
+            stdout
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{key}=")))
+                .unwrap_or_else(|| panic!("{SCRIPT} did not print {key}: {stdout}"))
+                .to_owned()
+        };
+        Dovecot {
+            dir: dir.to_owned(),
+            _temp: None,
+            port: get("IMAP_PORT").parse().expect("port"),
+            tls_port: get("IMAPS_PORT").parse().expect("port"),
+            ca_file: PathBuf::from(get("CA_FILE")),
+            password: get("PASSWORD"),
+            config: PathBuf::from(get("CONFIG")),
+            mail_root: PathBuf::from(get("MAIL_ROOT")),
+            mail_uid: get("MAIL_UID").parse().expect("uid"),
+            mail_gid: get("MAIL_GID").parse().expect("gid"),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// A user name no other test uses.
+    pub fn new_user(&self, prefix: &str) -> String {
+        format!("{prefix}{}-{}", NEXT_USER.fetch_add(1, Ordering::Relaxed), std::process::id())
+    }
+
+    /// SIGKILLs the server and all its processes.
+    pub fn kill(&self) {
+        let status = Command::new("bash").arg(SCRIPT).arg("kill").arg(&self.dir).status().expect("run script");
+        assert!(status.success(), "dovecot.sh kill failed");
+    }
+
+    /// Starts it again after [`Dovecot::kill`]: same ports, same mail.
+    pub fn restart(&self) {
+        let again = Dovecot::run_start(&self.dir);
+        assert_eq!((again.port, again.tls_port), (self.port, self.tls_port), "restart must reuse the ports");
+    }
+
+    /// A logged-in session over plain text (loopback), for setting up and checking mailboxes.
+    pub fn session(&self, user: &str) -> imap::Session<TcpStream> {
+        let tcp = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to test Dovecot");
+        tcp.set_read_timeout(Some(Duration::from_secs(60))).ok();
+        let mut client = imap::Client::new(tcp);
+        client.read_greeting().expect("greeting");
+        client.login(user, &self.password).map_err(|e| e.0).expect("login to test Dovecot")
+    }
+
+    /// Appends messages to `folder` (created if missing) by IMAP APPEND.
+    pub fn append(&self, user: &str, folder: &str, messages: &[Vec<u8>]) {
+        let mut s = self.session(user);
+        if folder != "INBOX" {
+            let _ = s.create(folder);
+        }
+        for m in messages {
+            s.append(folder, m).finish().expect("APPEND");
+        }
+        s.logout().ok();
+    }
+
+    /// Writes messages straight into the user's INBOX Maildir (`new/`): much faster than
+    /// APPEND for thousands of messages. Dovecot picks them up on the next SELECT.
+    pub fn write_inbox(&self, user: &str, messages: impl IntoIterator<Item = Vec<u8>>) -> usize {
+        let home = self.mail_root.join(user);
+        let maildir = home.join("Maildir");
+        for dir in [home.clone(), maildir.clone(), maildir.join("cur"), maildir.join("new"), maildir.join("tmp")] {
+            if !dir.exists() {
+                std::fs::create_dir(&dir).expect("mkdir");
+                self.chown(&dir);
+            }
+        }
+        let mut count = 0;
+        let pid = std::process::id();
+        let time = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        for (i, bytes) in messages.into_iter().enumerate() {
+            let name = format!("{time}.M{i}P{pid}.test,S={}", bytes.len());
+            let tmp = maildir.join("tmp").join(&name);
+            std::fs::write(&tmp, &bytes).expect("write message");
+            self.chown(&tmp);
+            std::fs::rename(&tmp, maildir.join("new").join(&name)).expect("rename into new/");
+            count += 1;
+        }
+        count
+    }
+
+    fn chown(&self, path: &Path) {
+        // Only root can (and must) hand the files to the mail user.
+        if self.mail_uid != current_uid() {
+            std::os::unix::fs::chown(path, Some(self.mail_uid), Some(self.mail_gid)).expect("chown");
+        }
+    }
+
+    /// UIDs in `folder` and whether each is \Seen, sorted by UID.
+    pub fn flags(&self, user: &str, folder: &str) -> Vec<(u32, bool)> {
+        let mut s = self.session(user);
+        let mailbox = s.select(folder).expect("select");
+        let mut out = Vec::new();
+        if mailbox.exists > 0 {
+            for f in s.fetch("1:*", "(UID FLAGS)").expect("fetch flags").iter() {
+                let seen = f.flags().iter().any(|fl| *fl == imap::types::Flag::Seen);
+                out.push((f.uid.expect("uid"), seen));
+            }
+        }
+        s.logout().ok();
+        out.sort_unstable();
+        out
+    }
+
+    /// How many messages `folder` holds (0 if it does not exist).
+    pub fn count(&self, user: &str, folder: &str) -> u32 {
+        let mut s = self.session(user);
+        let n = s.examine(folder).map(|m| m.exists).unwrap_or(0);
+        s.logout().ok();
+        n
+    }
+
+    /// Gives `folder` a new UIDVALIDITY (the UIDs start over), as after a server migration.
+    pub fn reset_uidvalidity(&self, user: &str, folder: &str) {
+        let out = Command::new("doveadm")
+            .arg("-c")
+            .arg(&self.config)
+            .args(["mailbox", "update", "-u", user, "--uid-validity"])
+            .arg((std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(1) as u32 | 1).to_string())
+            .arg(folder)
+            .output()
+            .expect("run doveadm");
+        assert!(out.status.success(), "doveadm mailbox update: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+fn current_uid() -> u32 {
+    // /proc/self is ours; its owner is our uid.
+    std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m)).unwrap_or(0)
+}
+
+/// Reads until `needle` appears on a raw socket (for protocol-level checks).
+#[allow(dead_code)]
+pub fn read_until(stream: &mut TcpStream, needle: &[u8]) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !buf.windows(needle.len()).any(|w| w == needle) {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    buf
+}
+
+#[allow(dead_code)]
+pub fn write_all(stream: &mut TcpStream, bytes: &[u8]) {
+    stream.write_all(bytes).expect("write");
+}
