@@ -44,11 +44,13 @@ pub struct DatabaseConfig {
     pub path: PathBuf,
     /// Keep the raw message (compressed) so `reparse` and `explain` can use it.
     pub keep_raw: bool,
+    /// How long to wait for another process's lock on the database, in milliseconds.
+    pub busy_timeout_ms: u64,
 }
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        DatabaseConfig { path: PathBuf::from("listhygiene.db"), keep_raw: true }
+        DatabaseConfig { path: PathBuf::from("listhygiene.db"), keep_raw: true, busy_timeout_ms: 5000 }
     }
 }
 
@@ -382,7 +384,7 @@ impl Config {
         ParseOptions {
             max_bytes: self.parse.max_message_bytes,
             token_header: self.resolve.token_header.clone(),
-            verp: self.resolve.verp.clone(),
+            verp: self.resolve.verp.as_deref().and_then(crate::parse::identifiers::Verp::new),
             unsubscribe_token: self
                 .resolve
                 .unsubscribe_token

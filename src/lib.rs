@@ -7,3 +7,7 @@ pub mod parse;
 pub mod cli;
 pub mod config;
 pub mod source;
+pub mod provider;
+pub mod resolve;
+pub mod store;
+pub mod token;

@@ -2,7 +2,9 @@
 //! (0 all good, 1 ran but some input failed, 2 could not run). The only layer that reads the
 //! clock, the environment and flags.
 
+mod ingest;
 mod parse;
+mod storage;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +42,8 @@ pub struct Cli {
 pub enum Command {
     /// Print one JSON line per message: kind, recipients, reasons (no database)
     Parse(parse::ParseArgs),
+    /// Parse messages and store them in the database (idempotent: a second run adds nothing)
+    Ingest(ingest::IngestArgs),
 }
 
 /// How a command that ran went.
@@ -75,6 +79,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let ctx = resolve(&cli)?;
     match cli.command {
         Command::Parse(args) => parse::run(&ctx, args),
+        Command::Ingest(args) => ingest::run(&ctx, args, cli.quiet),
     }
 }
 

@@ -39,7 +39,7 @@ pub struct ParseOptions {
     pub token_header: String,
     /// VERP template such as `bounces+{local}={domain}@lists.example.com`; without one, a
     /// generic `prefix+local=domain@host` form is recognised.
-    pub verp: Option<String>,
+    pub verp: Option<identifiers::Verp>,
     /// Regular expression with a `token` group to cut a token out of a List-Unsubscribe URL.
     pub unsubscribe_token: Option<regex::Regex>,
 }

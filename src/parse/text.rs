@@ -1,3 +1,451 @@
-//! Non-standard bounces decoded from their body text.
-use super::{mime::Mail, Decoded};
-pub fn decode(_mail: &Mail<'_>) -> Option<Decoded> { None }
+//! Non-standard bounces: messages without a delivery-status part, decoded from their text.
+//!
+//! The body is cut where the returned original begins ([`families::ORIGINAL_MARKERS`]); the
+//! error section before it is read line by line. A line that *is* an address, starts with one,
+//! labels one (`Recipient: …`) or names one in a delivery-failure sentence opens a recipient;
+//! the lines after it (and transcript lines that mention it) are its diagnostic.
+
+use super::address;
+use super::families::{self, Family, FAMILIES};
+use super::mime::Mail;
+use super::reason::{self, Evidence, SmtpCommand};
+use super::status;
+use super::{Decoded, Recipient, ResolvedBy};
+use crate::domain::{Kind, Reason};
+
+/// What the text of one recipient's failure says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Finding {
+    /// Normalised address.
+    pub address: String,
+    pub diagnostic: String,
+    pub remote_mta: Option<String>,
+}
+
+/// Everything found in a bounce's text.
+#[derive(Debug, Default)]
+pub struct Scan<'t> {
+    pub family: Option<&'static Family>,
+    pub findings: Vec<Finding>,
+    /// The text before the returned original.
+    pub error_section: &'t str,
+}
+
+/// Decodes a non-standard bounce; `None` when the message is not one.
+pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
+    let scan = scan(mail);
+    let is_bounce = scan.family.is_some() || mail.looks_like_bounce();
+    if !is_bounce {
+        return None;
+    }
+    let mut findings = failed_recipients_header(mail, &scan);
+    let mut resolved_by = ResolvedBy::Text;
+    if findings.is_empty() {
+        findings = scan.findings.clone();
+    }
+    if findings.is_empty() {
+        findings = original_to(mail, &scan)?;
+        resolved_by = ResolvedBy::OriginalTo;
+    }
+    let recipients = findings
+        .iter()
+        .map(|f| recipient_from_finding(f, &scan, findings.len(), resolved_by))
+        .collect();
+    Some(Decoded {
+        kind: Some(Kind::Bounce),
+        decoded_by: scan.family.map_or("text", |f| f.name),
+        reporting_mta: None,
+        recipients,
+        ..Decoded::default()
+    })
+}
+
+/// Reads the body of a mail into findings. Also used by the DSN decoder to fill in
+/// diagnostics that the delivery-status part leaves out.
+pub fn scan<'m>(mail: &'m Mail<'_>) -> Scan<'m> {
+    let body = mail.body.as_str();
+    let lower = body.to_ascii_lowercase();
+    let family = identify(mail, &lower);
+    let error_section = &body[..error_section_end(&lower)];
+    let excluded = excluded_addresses(mail);
+    let findings = read_lines(error_section, &excluded);
+    Scan { family, findings, error_section }
+}
+
+/// The family whose markers this message carries.
+fn identify(mail: &Mail<'_>, lower_body: &str) -> Option<&'static Family> {
+    let from = mail.header("From").unwrap_or_default().to_ascii_lowercase();
+    let subject = mail.subject().unwrap_or_default().to_ascii_lowercase();
+    FAMILIES.iter().find(|f| {
+        f.headers.iter().any(|h| mail.header(h).is_some())
+            || f.body.iter().any(|m| lower_body.contains(m))
+            || (!f.from.is_empty() && f.from.iter().any(|m| from.contains(m)) && (f.subject.is_empty() || f.subject.iter().any(|s| subject.contains(s))))
+            || (f.from.is_empty() && !f.subject.is_empty() && f.subject.iter().any(|s| subject.contains(s)))
+    })
+}
+
+/// Byte offset where the returned original starts (or the end).
+fn error_section_end(lower: &str) -> usize {
+    families::ORIGINAL_MARKERS
+        .iter()
+        .filter_map(|m| lower.find(m))
+        .min()
+        .unwrap_or(lower.len())
+}
+
+/// The returned original inside a text body, after its marker line.
+pub fn inline_original(body: &str) -> Option<&str> {
+    let lower = body.to_ascii_lowercase();
+    let start = error_section_end(&lower);
+    if start >= body.len() {
+        return None;
+    }
+    let rest = &body[start..];
+    let after_marker = rest.find('\n').map_or("", |i| &rest[i + 1..]);
+    let trimmed = after_marker.trim_start_matches(['\r', '\n']);
+    Some(trimmed)
+}
+
+/// Addresses that are never the failed recipient: the bounce's own sender and addressee
+/// (the original sender) and mail-system mailboxes.
+fn excluded_addresses(mail: &Mail<'_>) -> Vec<String> {
+    [mail.to_address(), mail.from_address()]
+        .into_iter()
+        .flatten()
+        .filter_map(|a| address::normalise(&a))
+        .collect()
+}
+
+/// Labels that introduce a recipient address on the same line (lower-case, without colon).
+const LABELS: &[&str] = &[
+    "final-recipient",
+    "original-recipient",
+    "x-original-recipient",
+    "recipient",
+    "recipient address",
+    "recipients",
+    "failed recipient",
+    "failed address",
+    "rcpt to",
+    "to",
+    "address",
+    "e-mail address",
+    "email address",
+    "bad address",
+    "invalid recipient",
+    "unknown recipient",
+    "destinataire",
+    "empfänger",
+    "adresse",
+    "user",
+];
+
+/// Lower-case phrases after which a delivery-failure sentence names the recipient.
+const SENTENCE_LEADS: &[&str] = &[
+    "could not be delivered to",
+    "couldn't be delivered to",
+    "delivery to",
+    "your message to",
+    "message to",
+    "unable to deliver your message to",
+    "unable to deliver to",
+    "undeliverable to",
+    "was not delivered to",
+    "failed to deliver to",
+    "delivery failed for",
+    "delivery failure for",
+    "the following recipient",
+    "could not deliver mail to",
+    "could not deliver to",
+    "unknown user",
+    "user unknown",
+    "no such user",
+    "rcpt to:",
+    "the user",
+    "the recipient",
+    "recipient address rejected",
+    "mailbox",
+    "sent to",
+    "addressed to",
+];
+
+/// Lower-case fragments of lines whose addresses are contacts or senders, not recipients.
+const NOT_RECIPIENT_CONTEXT: &[&str] = &[
+    "mail from",
+    "from:<",
+    "mailto:",
+    "http://",
+    "https://",
+    "contact",
+    "envelope-from",
+    "return-path",
+    "sender",
+    "helo",
+    "ehlo",
+    "message-id",
+    "message id",
+];
+
+struct Open {
+    index: usize,
+    /// Lines of diagnostic collected so far.
+    lines: Vec<String>,
+}
+
+/// Reads the error section line by line into findings.
+fn read_lines(section: &str, excluded: &[String]) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut open: Option<Open> = None;
+    for raw_line in section.lines() {
+        let line = raw_line.trim_end_matches('\r');
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            close(&mut open, &mut findings);
+            continue;
+        }
+        let lower = trimmed.to_ascii_lowercase();
+        match recipient_on_line(trimmed, &lower, excluded) {
+            Some((address, rest)) => {
+                close(&mut open, &mut findings);
+                let index = match findings.iter().position(|f| f.address == address) {
+                    Some(i) => i,
+                    None => {
+                        findings.push(Finding { address, ..Finding::default() });
+                        findings.len() - 1
+                    }
+                };
+                let mut lines = Vec::new();
+                if !rest.is_empty() {
+                    lines.push(rest);
+                }
+                open = Some(Open { index, lines });
+            }
+            None => {
+                if let Some(o) = open.as_mut() {
+                    o.lines.push(trimmed.to_owned());
+                } else if let Some(i) = mentioned_recipient(&findings, trimmed) {
+                    append(&mut findings[i], trimmed);
+                }
+            }
+        }
+    }
+    close(&mut open, &mut findings);
+    findings
+}
+
+fn close(open: &mut Option<Open>, findings: &mut [Finding]) {
+    if let Some(o) = open.take() {
+        for line in o.lines {
+            append(&mut findings[o.index], &line);
+        }
+    }
+}
+
+fn append(finding: &mut Finding, line: &str) {
+    if finding.diagnostic.len() > 2000 {
+        return;
+    }
+    if !finding.diagnostic.is_empty() {
+        finding.diagnostic.push(' ');
+    }
+    finding.diagnostic.push_str(line);
+}
+
+/// The index of an already found recipient that this transcript line mentions.
+fn mentioned_recipient(findings: &[Finding], line: &str) -> Option<usize> {
+    let found = address::find_all(line);
+    findings.iter().position(|f| found.iter().any(|a| address::normalise(a).as_deref() == Some(f.address.as_str())))
+}
+
+/// When a line opens a recipient: its normalised address and the rest of the line.
+fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(String, String)> {
+    if NOT_RECIPIENT_CONTEXT.iter().any(|c| lower.contains(c)) {
+        return None;
+    }
+    let candidates = address::find_all(line);
+    let first = *candidates.first()?;
+    let normalised = address::normalise(first)?;
+    if excluded.contains(&normalised) || address::is_system_mailbox(&normalised) {
+        return None;
+    }
+    let start = line.find(first)?;
+    let before = line[..start].trim().trim_end_matches(['<', '"', '\'', '(', '[']).trim();
+    let after = line[start + first.len()..].trim_start_matches(['>', '"', '\'', ')', ']']);
+    let rest = after.trim_start_matches([':', '.', ',', ';']).trim().to_owned();
+
+    // The address alone, or leading the line.
+    if before.is_empty() || before == "-" || before == "*" || is_list_bullet(before) {
+        return Some((normalised, rest));
+    }
+    // Labelled: "Recipient: addr".
+    let label = before.trim_end_matches(':').trim().to_ascii_lowercase();
+    if before.ends_with(':') && LABELS.contains(&label.as_str()) {
+        return Some((normalised, rest));
+    }
+    // A delivery-failure sentence naming it.
+    let lower_before = lower[..start.min(lower.len())].trim_end();
+    if SENTENCE_LEADS.iter().any(|lead| lower_before.contains(lead)) {
+        return Some((normalised, line.to_owned()));
+    }
+    None
+}
+
+fn is_list_bullet(s: &str) -> bool {
+    s.len() <= 4 && s.trim_end_matches(['.', ')', ':']).chars().all(|c| c.is_ascii_digit())
+}
+
+/// `X-Failed-Recipients` names the recipients authoritatively; the scan gives diagnostics.
+fn failed_recipients_header(mail: &Mail<'_>, scan: &Scan<'_>) -> Vec<Finding> {
+    let Some(header) = mail.header("X-Failed-Recipients") else { return Vec::new() };
+    let mut findings = Vec::new();
+    for raw in header.split(',') {
+        let Some(address) = address::normalise(raw) else { continue };
+        if findings.iter().any(|f: &Finding| f.address == address) {
+            continue;
+        }
+        let diagnostic = scan
+            .findings
+            .iter()
+            .find(|f| f.address == address)
+            .map(|f| f.diagnostic.clone())
+            .filter(|d| !d.is_empty())
+            .unwrap_or_default();
+        findings.push(Finding { address, diagnostic, remote_mta: None });
+    }
+    findings
+}
+
+/// Last resort for an obvious bounce that names nobody: the To of the returned original.
+fn original_to(mail: &Mail<'_>, scan: &Scan<'_>) -> Option<Vec<Finding>> {
+    let headers = match &mail.original_headers {
+        Some(h) => h.as_str(),
+        None => inline_original(&mail.body)?,
+    };
+    let fields = super::fields::all(&headers[..super::mime::header_end(headers.as_bytes())]);
+    let to = super::fields::first(&fields, "To")?;
+    let address = address::normalise(address::find_first(to)?)?;
+    let diagnostic = summary_line(scan.error_section);
+    Some(vec![Finding { address, diagnostic, remote_mta: None }])
+}
+
+/// The most telling lines of an error section when no recipient has its own.
+fn summary_line(section: &str) -> String {
+    let mut out = String::new();
+    for line in section.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if status::find_reply_code(line).is_some() || status::find_status(line).is_some() || out.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(line);
+        }
+        if out.len() > 600 {
+            break;
+        }
+    }
+    out
+}
+
+/// The remote host named in a diagnostic: `host mx.example.jp[192.0.2.1] said:` and alike.
+pub fn remote_host(diagnostic: &str) -> Option<String> {
+    let lower = diagnostic.to_ascii_lowercase();
+    for lead in ["host ", "remote server ", "server ", "by "] {
+        let mut from = 0;
+        while let Some(pos) = lower[from..].find(lead) {
+            let start = from + pos + lead.len();
+            from = start;
+            let token: String = lower[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+                .collect();
+            let token = token.trim_end_matches('.');
+            if token.contains('.') && token.chars().any(|c| c.is_ascii_alphabetic()) && !token.contains("..") {
+                return Some(token.to_owned());
+            }
+        }
+    }
+    None
+}
+
+fn recipient_from_finding(f: &Finding, scan: &Scan<'_>, count: usize, resolved_by: ResolvedBy) -> Recipient {
+    let diagnostic = if f.diagnostic.is_empty() && count == 1 {
+        summary_line(scan.error_section)
+    } else {
+        normalise_space(&f.diagnostic)
+    };
+    let status = status::find_status(&diagnostic)
+        .or_else(|| if count == 1 { status::find_status(scan.error_section) } else { None })
+        .map(str::to_owned);
+    let reply = status::find_reply_code(&diagnostic);
+    let lower = diagnostic.to_ascii_lowercase();
+    let command = status::find_command(&lower);
+    let remote = f.remote_mta.clone().or_else(|| remote_host(&diagnostic));
+    build_recipient(f.address.clone(), None, None, status, reply, diagnostic, None, command, remote, None, resolved_by)
+}
+
+/// Collapses runs of white space into one space.
+pub fn normalise_space(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Builds a recipient from its evidence: decides reason and class.
+#[allow(clippy::too_many_arguments)]
+pub fn build_recipient(
+    address: String,
+    original_address: Option<String>,
+    action: Option<String>,
+    status: Option<String>,
+    reply_code: Option<u16>,
+    diagnostic: String,
+    diagnostic_type: Option<String>,
+    command: Option<SmtpCommand>,
+    remote_mta: Option<String>,
+    preset: Option<Reason>,
+    resolved_by: ResolvedBy,
+) -> Recipient {
+    let evidence = Evidence {
+        status: status.as_deref(),
+        reply_code,
+        diagnostic: &diagnostic,
+        diagnostic_type: diagnostic_type.as_deref(),
+        command,
+        action: action.as_deref(),
+        remote_mta: remote_mta.as_deref(),
+        preset,
+    };
+    let reason = reason::decide(&evidence);
+    let permanent = is_permanent(status.as_deref(), reply_code, action.as_deref());
+    let class = reason.bounce_class(permanent);
+    Recipient {
+        address,
+        original_address,
+        action,
+        status,
+        reply_code: reply_code.map(|c| c.to_string()),
+        reason,
+        class,
+        hard: class == crate::domain::Class::Hard,
+        remote_mta,
+        diagnostic: (!diagnostic.is_empty()).then_some(diagnostic),
+        resolved_by,
+    }
+}
+
+/// A failure is permanent unless a 4xx code or a `delayed` action says otherwise.
+pub fn is_permanent(status: Option<&str>, reply_code: Option<u16>, action: Option<&str>) -> bool {
+    if action.is_some_and(|a| a.eq_ignore_ascii_case("delayed")) {
+        return false;
+    }
+    match (status.and_then(|s| s.bytes().next()), reply_code) {
+        (Some(b'4'), _) => false,
+        (Some(b'5'), _) => true,
+        (_, Some(c)) => c >= 500,
+        _ => true,
+    }
+}
