@@ -140,6 +140,7 @@ fn list_new_starts_after_the_checkpoint() {
     d.append(&user, "INBOX", &(1..=5).map(messages::complaint).collect::<Vec<_>>());
     let conn = Connection::open(&account(d, &user, "starttls", ""), no_stop()).unwrap();
     let selected = conn.select("INBOX").wait().unwrap();
+    assert_eq!(conn.list_range(&selected, 1, 4).wait().unwrap().iter().map(|l| l.uid).collect::<Vec<_>>(), [2, 3, 4]);
     assert_eq!(conn.list(&selected, 3).wait().unwrap().iter().map(|l| l.uid).collect::<Vec<_>>(), [4, 5]);
     // Above the highest UID: `6:*` still names message 5 on the wire; nothing may come back.
     assert!(conn.list(&selected, 5).wait().unwrap().is_empty());

@@ -4,6 +4,7 @@
 
 mod ingest;
 mod parse;
+mod poll;
 mod storage;
 
 use std::path::PathBuf;
@@ -44,6 +45,8 @@ pub enum Command {
     Parse(parse::ParseArgs),
     /// Parse messages and store them in the database (idempotent: a second run adds nothing)
     Ingest(ingest::IngestArgs),
+    /// Read new messages from the configured IMAP accounts into the database
+    Poll(poll::PollArgs),
 }
 
 /// How a command that ran went.
@@ -80,6 +83,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Parse(args) => parse::run(&ctx, args),
         Command::Ingest(args) => ingest::run(&ctx, args, cli.quiet),
+        Command::Poll(args) => poll::run(&ctx, args),
     }
 }
 

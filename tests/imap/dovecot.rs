@@ -40,6 +40,7 @@ pub fn skipped() -> bool {
 
 static SHARED: OnceLock<Dovecot> = OnceLock::new();
 static NEXT_USER: AtomicUsize = AtomicUsize::new(0);
+static NEXT_FILE: AtomicUsize = AtomicUsize::new(0);
 
 impl Dovecot {
     /// The instance shared by the tests of this binary (started on first use, stopped when the
@@ -162,7 +163,8 @@ impl Dovecot {
         let pid = std::process::id();
         let time = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         for (i, bytes) in messages.into_iter().enumerate() {
-            let name = format!("{time}.M{i}P{pid}.test,S={}", bytes.len());
+            let seq = NEXT_FILE.fetch_add(1, Ordering::Relaxed);
+            let name = format!("{time}.M{seq}_{i}P{pid}.test,S={}", bytes.len());
             let tmp = maildir.join("tmp").join(&name);
             std::fs::write(&tmp, &bytes).expect("write message");
             self.chown(&tmp);

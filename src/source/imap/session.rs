@@ -89,24 +89,27 @@ pub fn select<T: Read + Write>(session: &mut Session<T>, account: &str, folder: 
     Ok(Selected { folder: folder.to_owned(), uid_validity, exists: mailbox.exists })
 }
 
-/// The messages with a UID above `after_uid`, ascending, with their sizes.
+/// The messages with a UID above `after_uid` (and not above `upto`, when given), ascending,
+/// with their sizes.
 pub fn list_new<T: Read + Write>(
     session: &mut Session<T>,
     account: &str,
     selected: &Selected,
     after_uid: u32,
+    upto: Option<u32>,
 ) -> Result<Vec<Listed>, ImapError> {
-    if selected.exists == 0 || after_uid == u32::MAX {
+    if selected.exists == 0 || after_uid == u32::MAX || upto.is_some_and(|u| u <= after_uid) {
         return Ok(Vec::new());
     }
+    let end = upto.map_or_else(|| "*".to_owned(), |u| u.to_string());
     let fetches = session
-        .uid_fetch(format!("{}:*", after_uid + 1), "(UID RFC822.SIZE)")
+        .uid_fetch(format!("{}:{end}", after_uid + 1), "(UID RFC822.SIZE)")
         .map_err(|e| ImapError::from_imap(account, Stage::Fetch, "", &e).in_folder(&selected.folder))?;
     // `N:*` also names the last message when N is above the highest UID: keep only new ones.
     let mut listed: Vec<Listed> = fetches
         .iter()
         .filter_map(|f| f.uid.map(|uid| Listed { uid, size: u64::from(f.size.unwrap_or(0)) }))
-        .filter(|l| l.uid > after_uid)
+        .filter(|l| l.uid > after_uid && upto.is_none_or(|u| l.uid <= u))
         .collect();
     listed.sort_unstable_by_key(|l| l.uid);
     listed.dedup_by_key(|l| l.uid);
@@ -117,6 +120,8 @@ pub fn list_new<T: Read + Write>(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fetched {
     pub uid: u32,
+    /// The server's INTERNALDATE (when the message arrived), unix seconds.
+    pub internal_date: Option<i64>,
     pub bytes: Vec<u8>,
 }
 
@@ -163,13 +168,13 @@ pub fn fetch<T: Read + Write>(
 
 fn fetch_set<T: Read + Write>(session: &mut Session<T>, uids: &[u32], into: &mut Vec<Fetched>) -> imap::Result<()> {
     let wanted: std::collections::HashSet<u32> = uids.iter().copied().collect();
-    let fetches = session.uid_fetch(uidset::format(uids), "(UID BODY.PEEK[])")?;
+    let fetches = session.uid_fetch(uidset::format(uids), "(UID INTERNALDATE BODY.PEEK[])")?;
     for f in fetches.iter() {
         // Unsolicited FETCH responses (flag changes by another client) carry no body.
         if let (Some(uid), Some(body)) = (f.uid, f.body())
             && wanted.contains(&uid)
         {
-            into.push(Fetched { uid, bytes: body.to_vec() });
+            into.push(Fetched { uid, internal_date: f.internal_date().map(|d| d.timestamp()), bytes: body.to_vec() });
         }
     }
     Ok(())
@@ -345,7 +350,7 @@ mod tests {
         // `UID FETCH 8:*` when the highest UID is 7 still answers with UID 7.
         let mut s = session("* 3 FETCH (UID 7 RFC822.SIZE 120)\r\na3 OK done\r\n");
         let selected = Selected { folder: "INBOX".into(), uid_validity: 1, exists: 3 };
-        assert!(list_new(&mut s, "t", &selected, 7).unwrap().is_empty());
+        assert!(list_new(&mut s, "t", &selected, 7, None).unwrap().is_empty());
     }
 
     #[test]
@@ -353,7 +358,7 @@ mod tests {
         let server = concat!(
             "* 1 FETCH (UID 4 BODY[] {5}\r\nhello)\r\n",
             "a3 NO Some messages could not be FETCHed\r\n",
-            "* 1 FETCH (UID 4 BODY[] {5}\r\nhello)\r\na4 OK done\r\n",
+            "* 1 FETCH (UID 4 INTERNALDATE \"17-Nov-2026 10:00:00 +0000\" BODY[] {5}\r\nhello)\r\na4 OK done\r\n",
             "a5 NO Mail is corrupted\r\n",
             "* 3 FETCH (FLAGS (\\Seen))\r\n* 3 FETCH (UID 6 BODY[] {3}\r\nbye)\r\na6 OK done\r\n",
         );
@@ -361,7 +366,10 @@ mod tests {
         let got = fetch(&mut s, "t", "INBOX", &[4, 5, 6]).unwrap();
         assert_eq!(
             got.messages,
-            vec![Fetched { uid: 4, bytes: b"hello".to_vec() }, Fetched { uid: 6, bytes: b"bye".to_vec() }]
+            vec![
+                Fetched { uid: 4, internal_date: Some(1794909600), bytes: b"hello".to_vec() },
+                Fetched { uid: 6, internal_date: None, bytes: b"bye".to_vec() }
+            ]
         );
         assert_eq!(got.failed, vec![(5, "Mail is corrupted".to_owned())]);
     }

@@ -34,7 +34,7 @@ type Reply<T> = Sender<Result<T, ImapError>>;
 
 enum Command {
     Select { folder: String, reply: Reply<Selected> },
-    List { selected: Selected, after_uid: u32, reply: Reply<Vec<Listed>> },
+    List { selected: Selected, after_uid: u32, upto: Option<u32>, reply: Reply<Vec<Listed>> },
     Fetch { folder: String, uids: Vec<u32>, reply: Reply<FetchedBatch> },
     EnsureFolder { folder: String, reply: Reply<()> },
     Apply { folder: String, actions: Actions, reply: Reply<()> },
@@ -102,7 +102,12 @@ impl Connection {
 
     /// The messages above `after_uid` in the selected folder.
     pub fn list(&self, selected: &Selected, after_uid: u32) -> Ticket<Vec<Listed>> {
-        self.send(|reply| Command::List { selected: selected.clone(), after_uid, reply })
+        self.send(|reply| Command::List { selected: selected.clone(), after_uid, upto: None, reply })
+    }
+
+    /// The messages with UIDs in `after_uid+1 ..= upto` in the selected folder.
+    pub fn list_range(&self, selected: &Selected, after_uid: u32, upto: u32) -> Ticket<Vec<Listed>> {
+        self.send(|reply| Command::List { selected: selected.clone(), after_uid, upto: Some(upto), reply })
     }
 
     pub fn fetch(&self, folder: &str, uids: Vec<u32>) -> Ticket<FetchedBatch> {
@@ -155,8 +160,8 @@ fn serve(
         }
         let failed = match command {
             Command::Select { folder, reply } => send(reply, session::select(&mut session, account, &folder)),
-            Command::List { selected, after_uid, reply } => {
-                send(reply, session::list_new(&mut session, account, &selected, after_uid))
+            Command::List { selected, after_uid, upto, reply } => {
+                send(reply, session::list_new(&mut session, account, &selected, after_uid, upto))
             }
             Command::Fetch { folder, uids, reply } => send(reply, session::fetch(&mut session, account, &folder, &uids)),
             Command::EnsureFolder { folder, reply } => send(reply, session::ensure_folder(&mut session, account, &folder)),

@@ -1,0 +1,324 @@
+//! One pass over an account's folders on an open connection: list what is new since the
+//! checkpoint, fetch it in batches (the next batch is on the wire while this one is parsed and
+//! stored), store each batch with its checkpoint in one transaction, and only then apply the
+//! after-actions on the server. The after-action mark trails the checkpoint; a gap left by an
+//! interrupted run is closed first.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context;
+
+use super::marks::{self, Mark};
+use crate::cli::storage::now;
+use crate::config::{After, ImapAccount};
+use crate::domain::Kind;
+use crate::parse::{self, ParseOptions};
+use crate::resolve::Resolver;
+use crate::source::imap::worker::Ticket;
+use crate::source::imap::{self, Actions, Connection, FetchedBatch, Selected, uidset};
+use crate::source::{Locator, RawMessage};
+use crate::store::{ImapCheckpoint, IngestCounts, Prepared, Preparer, Store};
+
+/// What polling counted, beyond the ingest counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PollCounts {
+    pub ingest: IngestCounts,
+    /// Messages the server would not deliver (left on the server untouched).
+    pub fetch_failed: u64,
+    /// Batches whose after-actions the server refused (retried on the next poll).
+    pub actions_failed: u64,
+    /// Messages whose after-actions were re-applied after an interrupted run.
+    pub reapplied: u64,
+}
+
+impl std::ops::AddAssign for PollCounts {
+    fn add_assign(&mut self, o: PollCounts) {
+        self.ingest += o.ingest;
+        self.fetch_failed += o.fetch_failed;
+        self.actions_failed += o.actions_failed;
+        self.reapplied += o.reapplied;
+    }
+}
+
+/// How a pass ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassEnd {
+    Done,
+    /// The stop flag was raised; the batch in hand was finished.
+    Stopped,
+}
+
+/// Polls one account; lives as long as the account is polled (across reconnects in `--watch`).
+pub struct Poller {
+    pub account: ImapAccount,
+    store: Store,
+    resolver: Resolver,
+    preparer: Preparer,
+    parse_options: ParseOptions,
+    stop: std::sync::Arc<AtomicBool>,
+    /// Folders made sure to exist on the current connection.
+    targets_ready: HashSet<String>,
+}
+
+impl Poller {
+    pub fn new(
+        account: ImapAccount,
+        store: Store,
+        resolver: Resolver,
+        preparer: Preparer,
+        parse_options: ParseOptions,
+        stop: std::sync::Arc<AtomicBool>,
+    ) -> Poller {
+        Poller { account, store, resolver, preparer, parse_options, stop, targets_ready: HashSet::new() }
+    }
+
+    /// Call for every new connection: folder checks are per connection.
+    pub fn connected(&mut self) {
+        self.targets_ready.clear();
+    }
+
+    fn stopping(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// Polls every folder once.
+    pub fn pass(&mut self, rt: &tokio::runtime::Runtime, conn: &Connection, totals: &mut PollCounts) -> anyhow::Result<PassEnd> {
+        let folders = self.account.folders.clone();
+        for folder in &folders {
+            if self.stopping() {
+                return Ok(PassEnd::Stopped);
+            }
+            if self.folder(rt, conn, folder, totals)? == PassEnd::Stopped {
+                return Ok(PassEnd::Stopped);
+            }
+        }
+        Ok(PassEnd::Done)
+    }
+
+    fn folder(
+        &mut self,
+        rt: &tokio::runtime::Runtime,
+        conn: &Connection,
+        folder: &str,
+        totals: &mut PollCounts,
+    ) -> anyhow::Result<PassEnd> {
+        let name = self.account.name.clone();
+        let selected = conn.select(folder).wait()?;
+        let checkpoint = rt
+            .block_on(self.store.imap_checkpoint(&name, folder))
+            .with_context(|| format!("account {name}, folder {folder}: reading the checkpoint"))?;
+        let start = match &checkpoint {
+            Some(c) if c.uid_validity == selected.uid_validity => c.last_uid,
+            Some(c) => {
+                tracing::warn!(
+                    "account {name}, folder {folder}: UIDVALIDITY changed ({} -> {}); reading the whole folder again \
+                     (messages already stored count as duplicates)",
+                    c.uid_validity,
+                    selected.uid_validity
+                );
+                0
+            }
+            None => 0,
+        };
+        self.ensure_targets(conn)?;
+
+        let mark = rt.block_on(marks::load(&self.store, &name, folder))?;
+        match mark {
+            Some(m) if m.uid_validity == selected.uid_validity && m.acted_uid < start => {
+                self.reapply(rt, conn, &selected, m.acted_uid, start, totals)?;
+            }
+            Some(m) if m.uid_validity == selected.uid_validity && m.acted_uid == start => {}
+            _ => {
+                let mark = Mark { uid_validity: selected.uid_validity, acted_uid: start };
+                rt.block_on(marks::save(&self.store, &name, folder, mark, now()))?;
+            }
+        }
+
+        let listed = conn.list(&selected, start).wait()?;
+        if listed.is_empty() {
+            tracing::debug!("account {name}, folder {folder}: nothing new");
+            return Ok(PassEnd::Done);
+        }
+        tracing::info!("account {name}, folder {folder}: {} new messages", listed.len());
+        let batches = uidset::batches(&listed, self.account.batch_size, imap::MAX_BATCH_BYTES);
+        let mut next = Some(conn.fetch(folder, batches[0].clone()));
+        let mut acting = Acting::new(selected.uid_validity);
+        for (i, uids) in batches.iter().enumerate() {
+            let Some(ticket) = next.take() else { break };
+            let fetched = ticket.wait()?;
+            let stopping = self.stopping();
+            if !stopping && i + 1 < batches.len() {
+                next = Some(conn.fetch(folder, batches[i + 1].clone()));
+            }
+            let last_uid = uids.iter().copied().max().unwrap_or(start);
+            let kinds = self.store_batch(rt, &selected, fetched, last_uid, totals)?;
+            // The previous batch's actions ran before this batch's (commands run in order).
+            acting.check(self, rt, folder, totals)?;
+            let actions = Actions::plan(&self.account.after, self.account.other_to.as_deref(), kinds);
+            acting.push((!actions.is_empty()).then(|| conn.apply(folder, actions)), last_uid);
+            if stopping && i + 1 < batches.len() {
+                tracing::info!("account {name}, folder {folder}: stopping after the batch in hand");
+                acting.check(self, rt, folder, totals)?;
+                return Ok(PassEnd::Stopped);
+            }
+        }
+        acting.check(self, rt, folder, totals)?;
+        Ok(PassEnd::Done)
+    }
+
+    /// Parses and stores one fetched batch with its checkpoint; returns (UID, is a report) per
+    /// message for the after-actions.
+    fn store_batch(
+        &mut self,
+        rt: &tokio::runtime::Runtime,
+        selected: &Selected,
+        fetched: FetchedBatch,
+        last_uid: u32,
+        totals: &mut PollCounts,
+    ) -> anyhow::Result<Vec<(u32, bool)>> {
+        let name = &self.account.name;
+        let folder = &selected.folder;
+        for (uid, why) in &fetched.failed {
+            tracing::error!(
+                "account {name}, folder {folder}: UID {uid}: the server would not deliver the message ({why}); \
+                 it is left on the server untouched"
+            );
+        }
+        totals.fetch_failed += fetched.failed.len() as u64;
+        let received = now();
+        let file = format!("{name}/{folder}");
+        let prepared: Vec<Prepared> = fetched
+            .messages
+            .into_iter()
+            .map(|m| {
+                let message = RawMessage {
+                    file: file.clone(),
+                    index: m.uid as usize,
+                    locator: Locator::Imap {
+                        account: name.clone(),
+                        folder: folder.clone(),
+                        uid_validity: selected.uid_validity,
+                        uid: m.uid,
+                    },
+                    bytes: m.bytes,
+                };
+                self.preparer.prepare(message, m.internal_date.unwrap_or(received))
+            })
+            .collect();
+        let checkpoint = ImapCheckpoint {
+            account: name.clone(),
+            folder: folder.clone(),
+            uid_validity: selected.uid_validity,
+            last_uid,
+            updated_at: received,
+        };
+        let outcome = rt
+            .block_on(self.store.ingest_with_checkpoint(&prepared, &self.resolver, Some(&checkpoint)))
+            .with_context(|| format!("account {name}, folder {folder}: storing a batch"))?;
+        totals.ingest += outcome.counts;
+        Ok(prepared.iter().map(|p| (uid_of(p), p.parsed.kind != Kind::Other)).collect())
+    }
+
+    /// Makes sure the `move:` and `other_to` folders exist, once per connection.
+    fn ensure_targets(&mut self, conn: &Connection) -> anyhow::Result<()> {
+        let mut targets: Vec<String> = self.account.other_to.iter().cloned().collect();
+        if let After::Move(target) = &self.account.after {
+            targets.push(target.clone());
+        }
+        for target in targets {
+            if !self.targets_ready.contains(&target) {
+                conn.ensure_folder(&target).wait()?;
+                self.targets_ready.insert(target);
+            }
+        }
+        Ok(())
+    }
+
+    /// Re-applies the after-actions for UIDs in `(acted, upto]`: stored by a run that stopped
+    /// before it could act on them. Only parses (they are stored already).
+    fn reapply(
+        &mut self,
+        rt: &tokio::runtime::Runtime,
+        conn: &Connection,
+        selected: &Selected,
+        acted: u32,
+        upto: u32,
+        totals: &mut PollCounts,
+    ) -> anyhow::Result<()> {
+        let name = self.account.name.clone();
+        let folder = selected.folder.clone();
+        let has_actions = self.account.after != After::Leave || self.account.other_to.is_some();
+        if has_actions {
+            let listed = conn.list_range(selected, acted, upto).wait()?;
+            if !listed.is_empty() {
+                tracing::warn!(
+                    "account {name}, folder {folder}: applying after-actions to {} messages stored by an interrupted poll",
+                    listed.len()
+                );
+            }
+            for uids in uidset::batches(&listed, self.account.batch_size, imap::MAX_BATCH_BYTES) {
+                let fetched = conn.fetch(&folder, uids).wait()?;
+                let kinds: Vec<(u32, bool)> = fetched
+                    .messages
+                    .iter()
+                    .map(|m| (m.uid, parse::classify(&m.bytes, &self.parse_options).kind != Kind::Other))
+                    .collect();
+                totals.reapplied += kinds.len() as u64;
+                let actions = Actions::plan(&self.account.after, self.account.other_to.as_deref(), kinds);
+                if !actions.is_empty() {
+                    conn.apply(&folder, actions).wait()?;
+                }
+            }
+        }
+        let mark = Mark { uid_validity: selected.uid_validity, acted_uid: upto };
+        rt.block_on(marks::save(&self.store, &name, &folder, mark, now()))?;
+        Ok(())
+    }
+}
+
+fn uid_of(p: &Prepared) -> u32 {
+    match p.locator {
+        Locator::Imap { uid, .. } => uid,
+        _ => 0,
+    }
+}
+
+/// The after-actions in flight for one folder, in batch order. The mark advances only over
+/// batches whose actions are done; after a refused batch it stays put for this run.
+struct Acting {
+    uid_validity: u32,
+    in_flight: Option<(Option<Ticket<()>>, u32)>,
+    blocked: bool,
+}
+
+impl Acting {
+    fn new(uid_validity: u32) -> Acting {
+        Acting { uid_validity, in_flight: None, blocked: false }
+    }
+
+    fn push(&mut self, ticket: Option<Ticket<()>>, last_uid: u32) {
+        self.in_flight = Some((ticket, last_uid));
+    }
+
+    /// Waits for the actions in flight and moves the mark.
+    fn check(&mut self, poller: &Poller, rt: &tokio::runtime::Runtime, folder: &str, totals: &mut PollCounts) -> anyhow::Result<()> {
+        let Some((ticket, last_uid)) = self.in_flight.take() else { return Ok(()) };
+        if let Some(ticket) = ticket {
+            match ticket.wait() {
+                Ok(()) => {}
+                Err(e) if e.connection_broken => return Err(e.into()),
+                Err(e) => {
+                    tracing::error!("{e}; the next poll tries again");
+                    totals.actions_failed += 1;
+                    self.blocked = true;
+                }
+            }
+        }
+        if !self.blocked {
+            let mark = Mark { uid_validity: self.uid_validity, acted_uid: last_uid };
+            rt.block_on(marks::save(&poller.store, &poller.account.name, folder, mark, now()))?;
+        }
+        Ok(())
+    }
+}
