@@ -86,9 +86,13 @@ fn main() {
             .arg(&config_path)
             .args(["poll", "--json"])
             .env("BENCH_IMAP_PASSWORD", &d.password)
+            .env("LISTHYGIENE_LOG", std::env::var("BENCH_LOG").unwrap_or_default())
             .output()
             .expect("run listhygiene");
         let secs = start.elapsed().as_secs_f64();
+        if std::env::var_os("BENCH_LOG").is_some() {
+            eprintln!("--- {label} stderr:\n{}", String::from_utf8_lossy(&out.stderr));
+        }
         let stdout = String::from_utf8_lossy(&out.stdout).to_string();
         assert!(out.status.success(), "{label}: {}\n{stdout}", String::from_utf8_lossy(&out.stderr));
         (secs, stdout.lines().last().unwrap_or("").to_owned())

@@ -6,6 +6,8 @@
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Instant;
 
 use anyhow::Context;
 
@@ -13,11 +15,12 @@ use super::marks::{self, Mark};
 use crate::cli::storage::now;
 use crate::config::{After, ImapAccount};
 use crate::domain::Kind;
-use crate::parse::{self, ParseOptions};
+use crate::parse;
 use crate::resolve::Resolver;
 use crate::source::imap::worker::Ticket;
 use crate::source::imap::{self, Actions, Connection, FetchedBatch, Selected, uidset};
 use crate::source::{Locator, RawMessage};
+use crate::store::ingest::PrepareOptions;
 use crate::store::{ImapCheckpoint, IngestCounts, Prepared, Preparer, Store};
 
 /// What polling counted, beyond the ingest counts.
@@ -54,8 +57,7 @@ pub struct Poller {
     pub account: ImapAccount,
     store: Store,
     resolver: Resolver,
-    preparer: Preparer,
-    parse_options: ParseOptions,
+    prepare_options: PrepareOptions,
     stop: std::sync::Arc<AtomicBool>,
     /// Folders made sure to exist on the current connection.
     targets_ready: HashSet<String>,
@@ -66,11 +68,10 @@ impl Poller {
         account: ImapAccount,
         store: Store,
         resolver: Resolver,
-        preparer: Preparer,
-        parse_options: ParseOptions,
+        prepare_options: PrepareOptions,
         stop: std::sync::Arc<AtomicBool>,
     ) -> Poller {
-        Poller { account, store, resolver, preparer, parse_options, stop, targets_ready: HashSet::new() }
+        Poller { account, store, resolver, prepare_options, stop, targets_ready: HashSet::new() }
     }
 
     /// Call for every new connection: folder checks are per connection.
@@ -142,82 +143,97 @@ impl Poller {
         }
         tracing::info!("account {name}, folder {folder}: {} new messages", listed.len());
         let batches = uidset::batches(&listed, self.account.batch_size, imap::MAX_BATCH_BYTES);
-        let mut next = Some(conn.fetch(folder, batches[0].clone()));
-        let mut acting = Acting::new(selected.uid_validity);
-        for (i, uids) in batches.iter().enumerate() {
-            let Some(ticket) = next.take() else { break };
-            let fetched = ticket.wait()?;
-            let stopping = self.stopping();
-            if !stopping && i + 1 < batches.len() {
-                next = Some(conn.fetch(folder, batches[i + 1].clone()));
+        let meta = BatchMeta { account: name.clone(), folder: folder.to_owned(), uid_validity: selected.uid_validity };
+        // Three stages at once: the connection thread fetches batch i+2, the preparing thread
+        // digests, parses and compresses batch i+1, this thread writes batch i.
+        std::thread::scope(|scope| -> anyhow::Result<PassEnd> {
+            let (jobs, job_rx) = mpsc::channel::<Ticket<FetchedBatch>>();
+            let (done_tx, done) = mpsc::sync_channel::<Result<PreparedBatch, imap::ImapError>>(1);
+            let options = self.prepare_options.clone();
+            let prep_meta = meta.clone();
+            scope.spawn(move || {
+                let mut preparer = Preparer::new(options);
+                for ticket in job_rx {
+                    let result = ticket.wait().map(|fetched| prepare(&mut preparer, &prep_meta, fetched));
+                    if done_tx.send(result).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut queued = 0;
+            while queued < batches.len().min(2) {
+                let _ = jobs.send(conn.fetch(folder, batches[queued].clone()));
+                queued += 1;
             }
-            let last_uid = uids.iter().copied().max().unwrap_or(start);
-            let kinds = self.store_batch(rt, &selected, fetched, last_uid, totals)?;
-            // The previous batch's actions ran before this batch's (commands run in order).
-            acting.check(self, rt, folder, totals)?;
-            let actions = Actions::plan(&self.account.after, self.account.other_to.as_deref(), kinds);
-            acting.push((!actions.is_empty()).then(|| conn.apply(folder, actions)), last_uid);
-            if stopping && i + 1 < batches.len() {
-                tracing::info!("account {name}, folder {folder}: stopping after the batch in hand");
+            let mut acting = Acting::new(selected.uid_validity);
+            for (i, uids) in batches.iter().enumerate() {
+                let t0 = Instant::now();
+                let batch = done
+                    .recv()
+                    .map_err(|_| anyhow::anyhow!("account {name}, folder {folder}: the preparing thread ended"))??;
+                let waited = t0.elapsed();
+                let stopping = self.stopping();
+                if !stopping && queued < batches.len() {
+                    let _ = jobs.send(conn.fetch(folder, batches[queued].clone()));
+                    queued += 1;
+                }
+                let last_uid = uids.iter().copied().max().unwrap_or(start);
+                let t1 = Instant::now();
+                let kinds = self.store_batch(rt, &meta, batch, last_uid, totals)?;
+                let stored = t1.elapsed();
+                // The previous batch's actions ran before this batch's (commands run in order).
+                let t2 = Instant::now();
                 acting.check(self, rt, folder, totals)?;
-                return Ok(PassEnd::Stopped);
+                tracing::debug!(
+                    "account {name}, folder {folder}: batch {} of {}: waited {waited:.1?} for it, stored in {stored:.1?}, \
+                     previous actions {:.1?}",
+                    i + 1,
+                    batches.len(),
+                    t2.elapsed()
+                );
+                let actions = Actions::plan(&self.account.after, self.account.other_to.as_deref(), kinds);
+                acting.push((!actions.is_empty()).then(|| conn.apply(folder, actions)), last_uid);
+                if stopping && i + 1 < batches.len() {
+                    tracing::info!("account {name}, folder {folder}: stopping after the batch in hand");
+                    acting.check(self, rt, folder, totals)?;
+                    return Ok(PassEnd::Stopped);
+                }
             }
-        }
-        acting.check(self, rt, folder, totals)?;
-        Ok(PassEnd::Done)
+            acting.check(self, rt, folder, totals)?;
+            Ok(PassEnd::Done)
+        })
     }
 
-    /// Parses and stores one fetched batch with its checkpoint; returns (UID, is a report) per
-    /// message for the after-actions.
+    /// Stores one prepared batch with its checkpoint; returns (UID, is a report) per message
+    /// for the after-actions.
     fn store_batch(
         &mut self,
         rt: &tokio::runtime::Runtime,
-        selected: &Selected,
-        fetched: FetchedBatch,
+        meta: &BatchMeta,
+        batch: PreparedBatch,
         last_uid: u32,
         totals: &mut PollCounts,
     ) -> anyhow::Result<Vec<(u32, bool)>> {
-        let name = &self.account.name;
-        let folder = &selected.folder;
-        for (uid, why) in &fetched.failed {
+        let BatchMeta { account: name, folder, uid_validity } = meta;
+        for (uid, why) in &batch.failed {
             tracing::error!(
                 "account {name}, folder {folder}: UID {uid}: the server would not deliver the message ({why}); \
                  it is left on the server untouched"
             );
         }
-        totals.fetch_failed += fetched.failed.len() as u64;
-        let received = now();
-        let file = format!("{name}/{folder}");
-        let prepared: Vec<Prepared> = fetched
-            .messages
-            .into_iter()
-            .map(|m| {
-                let message = RawMessage {
-                    file: file.clone(),
-                    index: m.uid as usize,
-                    locator: Locator::Imap {
-                        account: name.clone(),
-                        folder: folder.clone(),
-                        uid_validity: selected.uid_validity,
-                        uid: m.uid,
-                    },
-                    bytes: m.bytes,
-                };
-                self.preparer.prepare(message, m.internal_date.unwrap_or(received))
-            })
-            .collect();
+        totals.fetch_failed += batch.failed.len() as u64;
         let checkpoint = ImapCheckpoint {
             account: name.clone(),
             folder: folder.clone(),
-            uid_validity: selected.uid_validity,
+            uid_validity: *uid_validity,
             last_uid,
-            updated_at: received,
+            updated_at: now(),
         };
         let outcome = rt
-            .block_on(self.store.ingest_with_checkpoint(&prepared, &self.resolver, Some(&checkpoint)))
+            .block_on(self.store.ingest_with_checkpoint(&batch.prepared, &self.resolver, Some(&checkpoint)))
             .with_context(|| format!("account {name}, folder {folder}: storing a batch"))?;
         totals.ingest += outcome.counts;
-        Ok(prepared.iter().map(|p| (uid_of(p), p.parsed.kind != Kind::Other)).collect())
+        Ok(batch.prepared.iter().map(|p| (uid_of(p), p.parsed.kind != Kind::Other)).collect())
     }
 
     /// Makes sure the `move:` and `other_to` folders exist, once per connection.
@@ -262,7 +278,7 @@ impl Poller {
                 let kinds: Vec<(u32, bool)> = fetched
                     .messages
                     .iter()
-                    .map(|m| (m.uid, parse::classify(&m.bytes, &self.parse_options).kind != Kind::Other))
+                    .map(|m| (m.uid, parse::classify(&m.bytes, &self.prepare_options.parse).kind != Kind::Other))
                     .collect();
                 totals.reapplied += kinds.len() as u64;
                 let actions = Actions::plan(&self.account.after, self.account.other_to.as_deref(), kinds);
@@ -275,6 +291,44 @@ impl Poller {
         rt.block_on(marks::save(&self.store, &name, &folder, mark, now()))?;
         Ok(())
     }
+}
+
+/// Which folder a batch comes from.
+#[derive(Debug, Clone)]
+struct BatchMeta {
+    account: String,
+    folder: String,
+    uid_validity: u32,
+}
+
+/// A fetched batch, digested, parsed and compressed.
+struct PreparedBatch {
+    prepared: Vec<Prepared>,
+    failed: Vec<(u32, String)>,
+}
+
+fn prepare(preparer: &mut Preparer, meta: &BatchMeta, fetched: FetchedBatch) -> PreparedBatch {
+    let received = now();
+    let file = format!("{}/{}", meta.account, meta.folder);
+    let prepared = fetched
+        .messages
+        .into_iter()
+        .map(|m| {
+            let message = RawMessage {
+                file: file.clone(),
+                index: m.uid as usize,
+                locator: Locator::Imap {
+                    account: meta.account.clone(),
+                    folder: meta.folder.clone(),
+                    uid_validity: meta.uid_validity,
+                    uid: m.uid,
+                },
+                bytes: m.bytes,
+            };
+            preparer.prepare(message, m.internal_date.unwrap_or(received))
+        })
+        .collect();
+    PreparedBatch { prepared, failed: fetched.failed }
 }
 
 fn uid_of(p: &Prepared) -> u32 {

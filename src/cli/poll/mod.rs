@@ -24,7 +24,7 @@ use super::{Outcome, RunContext};
 use crate::config::ImapAccount;
 use crate::source::imap::{Connection, lock};
 use crate::store::ingest::PrepareOptions;
-use crate::store::{IngestCounts, Preparer, Store};
+use crate::store::{IngestCounts, Store};
 use engine::{PollCounts, Poller};
 
 #[derive(Debug, clap::Args)]
@@ -128,9 +128,8 @@ fn install_signal_handlers() -> anyhow::Result<Arc<AtomicBool>> {
 
 pub(crate) fn new_poller(ctx: &RunContext, store: &Store, account: &ImapAccount, stop: &Arc<AtomicBool>) -> anyhow::Result<Poller> {
     let resolver = storage::resolver(&ctx.config.resolve)?;
-    let preparer =
-        Preparer::new(PrepareOptions { parse: ctx.config.parse_options(), keep_raw: ctx.config.database.keep_raw });
-    Ok(Poller::new(account.clone(), store.clone(), resolver, preparer, ctx.config.parse_options(), Arc::clone(stop)))
+    let prepare = PrepareOptions { parse: ctx.config.parse_options(), keep_raw: ctx.config.database.keep_raw };
+    Ok(Poller::new(account.clone(), store.clone(), resolver, prepare, Arc::clone(stop)))
 }
 
 /// Takes the account's lock, or says another poll has it.
