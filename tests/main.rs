@@ -3,5 +3,6 @@
 //! Dovecot on loopback (tests/support/dovecot.sh).
 
 mod imap;
+mod imap_poll;
 mod store;
 mod util;

@@ -85,15 +85,27 @@ pub fn run(ctx: &RunContext, args: PollArgs) -> anyhow::Result<Outcome> {
         watch::run(ctx, &accounts, &stop)?
     } else {
         let rt = storage::runtime()?;
-        let store = rt.block_on(storage::open_store(ctx))?;
+        // Opened once the first lock is held: a poll that steps aside never touches the
+        // database (two first runs at once would otherwise both migrate a new file).
+        let mut store: Option<Store> = None;
         let mut results = Vec::new();
         for account in &accounts {
             if stop.load(std::sync::atomic::Ordering::Relaxed) {
                 break;
             }
-            results.push((account.name.clone(), poll_once(ctx, &rt, &store, account, &stop)?));
+            let Some(_lock) = take_lock(ctx, account)? else {
+                results.push((account.name.clone(), AccountResult::Locked));
+                continue;
+            };
+            let store = match &store {
+                Some(s) => s,
+                None => store.insert(rt.block_on(storage::open_store(ctx))?),
+            };
+            results.push((account.name.clone(), poll_once(ctx, &rt, store, account, &stop)?));
         }
-        rt.block_on(store.close());
+        if let Some(store) = store {
+            rt.block_on(store.close());
+        }
         results
     };
     finish(results, started, args.json)
@@ -142,6 +154,7 @@ pub(crate) fn take_lock(ctx: &RunContext, account: &ImapAccount) -> anyhow::Resu
     Ok(held)
 }
 
+/// Polls one account once; the caller holds its lock.
 fn poll_once(
     ctx: &RunContext,
     rt: &tokio::runtime::Runtime,
@@ -149,7 +162,6 @@ fn poll_once(
     account: &ImapAccount,
     stop: &Arc<AtomicBool>,
 ) -> anyhow::Result<AccountResult> {
-    let Some(_lock) = take_lock(ctx, account)? else { return Ok(AccountResult::Locked) };
     let mut poller = new_poller(ctx, store, account, stop)?;
     let mut counts = PollCounts::default();
     let conn = match Connection::open(account, Arc::clone(stop)) {
