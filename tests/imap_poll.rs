@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -17,6 +17,8 @@ use crate::imap::messages;
 
 const BIN: &str = env!("CARGO_BIN_EXE_listhygiene");
 
+/// The `--json` summary; every field is listed so an unexpected one fails the parse.
+#[allow(dead_code)]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Summary {
@@ -34,6 +36,7 @@ struct Summary {
     accounts: Vec<AccountSummary>,
 }
 
+#[allow(dead_code)]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AccountSummary {
@@ -49,7 +52,6 @@ struct AccountSummary {
 /// A temp dir with a config for one account on `d` and a database.
 struct Setup {
     dir: tempfile::TempDir,
-    user: String,
 }
 
 impl Setup {
@@ -65,7 +67,7 @@ impl Setup {
             d.ca_file.to_str().unwrap()
         );
         std::fs::write(dir.path().join("config.toml"), config).unwrap();
-        Setup { dir, user: user.to_owned() }
+        Setup { dir }
     }
 
     fn db(&self) -> PathBuf {
@@ -464,9 +466,4 @@ fn wait_for(mut ok: impl FnMut() -> bool, limit: Duration, what: &str) {
         assert!(start.elapsed() < limit, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(100));
     }
-}
-
-#[allow(dead_code)]
-fn exists(p: &Path) -> bool {
-    p.exists()
 }

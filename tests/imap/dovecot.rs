@@ -2,7 +2,6 @@
 //! root via apt when missing). If it cannot be started the test FAILS, naming the reason,
 //! unless `LISTHYGIENE_SKIP_IMAP_TESTS=1` is set, in which case IMAP tests return early.
 
-use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -104,10 +103,6 @@ impl Dovecot {
             mail_uid: get("MAIL_UID").parse().expect("uid"),
             mail_gid: get("MAIL_GID").parse().expect("gid"),
         }
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     /// A user name no other test uses.
@@ -222,23 +217,4 @@ impl Dovecot {
 fn current_uid() -> u32 {
     // /proc/self is ours; its owner is our uid.
     std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m)).unwrap_or(0)
-}
-
-/// Reads until `needle` appears on a raw socket (for protocol-level checks).
-#[allow(dead_code)]
-pub fn read_until(stream: &mut TcpStream, needle: &[u8]) -> Vec<u8> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    while !buf.windows(needle.len()).any(|w| w == needle) {
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    }
-    buf
-}
-
-#[allow(dead_code)]
-pub fn write_all(stream: &mut TcpStream, bytes: &[u8]) {
-    stream.write_all(bytes).expect("write");
 }

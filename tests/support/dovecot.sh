@@ -33,6 +33,11 @@ have_dovecot() { command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ];
 
 install_dovecot() {
   if have_dovecot && command -v openssl >/dev/null 2>&1; then return 0; fi
+  # Tests start instances in parallel: one apt-get at a time.
+  if command -v flock >/dev/null 2>&1 && [ -z "${DOVECOT_SH_LOCKED:-}" ]; then
+    DOVECOT_SH_LOCKED=1 flock "${TMPDIR:-/tmp}/listhygiene-dovecot-install.lock" bash "$0" install
+    return
+  fi
   if [ "$(id -u)" != 0 ]; then
     die "dovecot is not installed and this is not root: install dovecot-imapd and openssl (apt-get install -y dovecot-imapd openssl)"
   fi
