@@ -41,9 +41,10 @@ fn main() {
 
     let toml = format!(
         "[[imap]]\nname = \"bench\"\nhost = \"localhost\"\nport = {}\ntls = \"implicit\"\nusername = \"{user}\"\n\
-         password_env = \"BENCH_IMAP_PASSWORD\"\nca_file = {:?}\nafter = \"seen\"\n",
+         password_env = \"BENCH_IMAP_PASSWORD\"\nca_file = {:?}\nafter = \"seen\"\n{}",
         d.tls_port,
-        d.ca_file.to_str().unwrap()
+        d.ca_file.to_str().unwrap(),
+        std::env::var("BENCH_EXTRA").unwrap_or_default()
     );
     let config_path = work.path().join("listhygiene.toml");
     std::fs::write(&config_path, &toml).unwrap();
