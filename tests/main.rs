@@ -1,8 +1,11 @@
-//! The one integration test binary: store tests against real SQLite files, CLI tests that
-//! run the built `listhygiene` binary in temporary directories, and IMAP tests against a real
-//! Dovecot on loopback (tests/support/dovecot.sh).
+//! The one integration test binary: architecture and golden-file checks, sample tests, store
+//! tests against real SQLite files, and IMAP tests against a real Dovecot on loopback
+//! (tests/support/dovecot.sh).
 
+mod architecture;
+mod golden;
 mod imap;
 mod imap_poll;
+mod samples;
 mod store;
 mod util;

@@ -56,6 +56,16 @@ pub fn normalise(raw: &str) -> Option<String> {
     Some(address.into())
 }
 
+/// Local parts that providers put in place of a real address in redacted reports.
+pub fn is_redacted(address: &str) -> bool {
+    let local = address.split('@').next().unwrap_or("");
+    let lower = local.to_ascii_lowercase();
+    lower.contains("redacted")
+        || lower.starts_with("undisclosed")
+        || lower == "anonymous"
+        || (local.len() >= 3 && local.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '#' | '.')))
+}
+
 /// True for addresses of mail systems rather than people: they are never bounce recipients.
 pub fn is_system_mailbox(address: &str) -> bool {
     let local = address.split('@').next().unwrap_or("").to_ascii_lowercase();

@@ -41,7 +41,7 @@ fn decode_arf(mail: &Mail<'_>, report: &str) -> Decoded {
         user_agent: fields::first(&fields, "User-Agent").map(str::to_owned),
         source_ip: fields::first(&fields, "Source-IP").map(|v| v.trim_matches(['[', ']']).to_owned()),
         recipients,
-        note: None,
+        ..Decoded::default()
     }
 }
 
@@ -69,22 +69,12 @@ fn arf_recipients(mail: &Mail<'_>, fields: &[Field<'_>]) -> Vec<(String, Resolve
 
 fn push_addresses(found: &mut Vec<(String, ResolvedBy)>, raw: &str, by: ResolvedBy) {
     for candidate in address::find_all(raw) {
-        if let Some(a) = address::normalise(candidate).filter(|a| !is_redacted(a))
+        if let Some(a) = address::normalise(candidate).filter(|a| !address::is_redacted(a))
             && !found.iter().any(|(f, _)| *f == a)
         {
             found.push((a, by));
         }
     }
-}
-
-/// Local parts that providers use in place of the real address.
-fn is_redacted(address: &str) -> bool {
-    let local = address.split('@').next().unwrap_or("");
-    let lower = local.to_ascii_lowercase();
-    lower.contains("redacted")
-        || lower.starts_with("undisclosed")
-        || lower == "anonymous"
-        || (local.len() >= 3 && local.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '#' | '.')))
 }
 
 fn original_to(mail: &Mail<'_>) -> Option<String> {
@@ -97,6 +87,9 @@ fn original_to(mail: &Mail<'_>) -> Option<String> {
 fn hmxmr_recipient(mail: &Mail<'_>) -> Option<String> {
     let value = mail.header("X-HmXmrOriginalRecipient").map(str::to_owned).or_else(|| {
         let headers = mail.original_headers.as_deref()?;
+        if !headers.contains("HmXmr") && !headers.to_ascii_lowercase().contains("x-hmxmr") {
+            return None;
+        }
         let fields = fields::all(&headers[..super::mime::header_end(headers.as_bytes())]);
         fields::first(&fields, "X-HmXmrOriginalRecipient").map(str::to_owned)
     })?;

@@ -10,13 +10,18 @@ use crate::domain::{Kind, Reason};
 
 /// Decodes the delivery-status part(s); `None` when there is none or it names nobody.
 pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
-    if mail.delivery_status.is_empty() {
-        return None;
-    }
+    let embedded;
+    let parts: &[String] = if mail.delivery_status.is_empty() {
+        // A forwarded or MIME-broken DSN: its fields sit in the text.
+        embedded = [embedded_fields(&mail.body)?];
+        &embedded
+    } else {
+        &mail.delivery_status
+    };
     let scan = text::scan(mail);
     let mut reporting_mta = None;
     let mut blocks = Vec::new();
-    for part in &mail.delivery_status {
+    for part in parts {
         let (per_message, per_recipient) = split_groups(part);
         if reporting_mta.is_none() {
             reporting_mta = fields::first(&per_message, "Reporting-MTA").map(|v| fields::strip_type(v).to_owned());
@@ -44,31 +49,70 @@ pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
     })
 }
 
+/// The delivery-status fields written into a text body, quoting (`> `) removed.
+fn embedded_fields(body: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in body.lines() {
+        let unquoted = line.trim_start_matches(['>', ' ']).trim_end_matches('\r');
+        let lower = unquoted.to_ascii_lowercase();
+        if !inside && (lower.starts_with("reporting-mta:") || lower.starts_with("final-recipient:")) {
+            inside = true;
+        }
+        if inside {
+            if lower.starts_with("return-path:") || lower.starts_with("received:") || lower.starts_with("--") {
+                break;
+            }
+            let keep = if line.starts_with(['\t', ' ']) { line.trim_end_matches('\r') } else { unquoted };
+            out.push_str(keep);
+            out.push('\n');
+        }
+    }
+    out.to_ascii_lowercase().contains("final-recipient:").then_some(out)
+}
+
+/// Fields that describe the whole message, wherever a sloppy DSN puts them.
+const PER_MESSAGE_FIELDS: &[&str] = &[
+    "Reporting-MTA",
+    "Arrival-Date",
+    "Received-From-MTA",
+    "Original-Envelope-Id",
+    "DSN-Gateway",
+    "X-Postfix-Queue-ID",
+    "X-Postfix-Sender",
+];
+
 /// The per-message fields and the per-recipient groups. Tolerates DSNs that leave out the
-/// blank lines: a new recipient starts at each Final-Recipient (or an Original-Recipient that
-/// is not followed by one in the same group).
+/// blank lines or order fields oddly (Exim writes `Action` before `Final-Recipient`): a new
+/// recipient starts at each Final-Recipient (or an Original-Recipient not yet paired with
+/// one), and fields before the first recipient field of a group belong to that recipient.
 fn split_groups(text: &str) -> (Vec<Field<'_>>, Vec<Vec<Field<'_>>>) {
     let mut per_message = Vec::new();
     let mut per_recipient: Vec<Vec<Field<'_>>> = Vec::new();
     for group in fields::groups(text) {
+        if !has_recipient_field(&group) {
+            per_message.extend(group);
+            continue;
+        }
         let mut current: Vec<Field<'_>> = Vec::new();
         for field in group {
-            let starts_recipient = field.is("Final-Recipient")
-                || (field.is("Original-Recipient") && !current.iter().any(|f| f.is("Final-Recipient")));
-            let current_has_recipient = current.iter().any(|f| f.is("Final-Recipient"));
-            if starts_recipient && current_has_recipient {
-                per_recipient.push(std::mem::take(&mut current));
+            if PER_MESSAGE_FIELDS.iter().any(|n| field.is(n)) {
+                per_message.push(field);
+                continue;
             }
-            if starts_recipient && !current_has_recipient && !current.is_empty() && !has_recipient_field(&current) {
-                // Fields before the first recipient field belong to the message.
-                per_message.append(&mut current);
+            let has_final = current.iter().any(|f| f.is("Final-Recipient"));
+            let has_original = current.iter().any(|f| f.is("Original-Recipient"));
+            let starts_new = (field.is("Final-Recipient") && has_final)
+                || (field.is("Original-Recipient") && has_original);
+            if starts_new {
+                per_recipient.push(std::mem::take(&mut current));
             }
             current.push(field);
         }
         if has_recipient_field(&current) {
             per_recipient.push(current);
-        } else {
-            per_message.extend(current);
+        } else if let Some(last) = per_recipient.last_mut() {
+            last.extend(current);
         }
     }
     (per_message, per_recipient)
@@ -110,8 +154,11 @@ fn recipient(block: &[Field<'_>], findings: &[Finding], blocks: usize) -> Option
         .map(|v| fields::strip_type(v).trim_matches(['[', ']']).to_ascii_lowercase())
         .filter(|v| !v.is_empty())
         .or_else(|| text::remote_host(&diagnostic));
-    let lower = diagnostic.to_ascii_lowercase();
-    let command = status::find_command(&lower);
+    // The SMTP command is often only in the human-readable part ("(in reply to RCPT TO
+    // command)" after Postfix's "host … said:").
+    let command = status::find_command(&diagnostic.to_ascii_lowercase())
+        .or_else(|| from_text.and_then(|t| status::find_command(&t.to_ascii_lowercase())));
+    let remote_mta = remote_mta.or_else(|| from_text.and_then(text::remote_host));
     let _ = blocks;
     Some(build_recipient(
         address,

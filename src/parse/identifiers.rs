@@ -2,7 +2,7 @@
 //! return path, recipient-token header, List-Unsubscribe token, CFBL-Feedback-ID), which let a
 //! later step name a complainer that the report hides.
 
-use mail_parser::{Address, HeaderValue, Message, MessageParser};
+use mail_parser::{Address, HeaderValue, Message};
 use regex::Regex;
 
 use super::mime::{self, Mail};
@@ -48,18 +48,20 @@ fn generic_verp(return_path: &str) -> Option<String> {
 
 /// Headers of the message a report or bounce is about.
 pub fn original(mail: &Mail<'_>) -> Original {
-    if let Some(message) = mail.original_message() {
+    if let Some(message) = mail.original_message()
+        && !message.headers().is_empty()
+    {
         return original_from(message);
     }
     let block = match &mail.original_headers {
         Some(h) => h.as_str(),
-        None => match text::inline_original(&mail.body) {
+        None => match text::inline_original(&mail.body, &mail.layout) {
             Some(o) => o,
             None => return Original::default(),
         },
     };
     let headers = &block.as_bytes()[..mime::header_end(block.as_bytes())];
-    match MessageParser::default().parse_headers(headers) {
+    match mime::PARSER.parse_headers(headers) {
         Some(message) if !message.headers().is_empty() => original_from(&message),
         _ => Original::default(),
     }
@@ -67,8 +69,7 @@ pub fn original(mail: &Mail<'_>) -> Original {
 
 fn original_from(m: &Message<'_>) -> Original {
     let raw = |name: &str| -> Option<String> {
-        let h = m.headers().iter().find(|h| h.name().eq_ignore_ascii_case(name))?;
-        let bytes = m.raw_message().get(h.offset_start() as usize..h.offset_end() as usize)?;
+        let bytes = mime::raw_header(m, name)?;
         let value = text::normalise_space(&String::from_utf8_lossy(bytes));
         (!value.is_empty()).then_some(value)
     };
@@ -79,14 +80,24 @@ fn original_from(m: &Message<'_>) -> Original {
         subject: m.subject().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         date: m.date().filter(|d| d.is_valid()).map(|d| d.to_rfc3339()),
         list_id: match m.list_id() {
-            HeaderValue::Text(t) => Some(t.trim().trim_matches(['<', '>']).to_owned()),
-            _ => raw("List-Id"),
+            HeaderValue::Text(t) => list_id(t),
+            _ => raw("List-Id").as_deref().and_then(list_id),
         },
         list_unsubscribe: raw("List-Unsubscribe"),
         feedback_id: raw("Feedback-ID"),
         cfbl_feedback_id: raw("CFBL-Feedback-ID"),
-        return_path: m.return_address().map(str::to_owned).or_else(|| raw("Return-Path")).map(|r| r.trim_matches(['<', '>', ' ']).to_owned()),
+        return_path: raw("Return-Path").map(|r| r.trim_matches(['<', '>', ' ']).to_owned()).filter(|r| !r.is_empty()),
     }
+}
+
+/// The identifier of `List-Id: Name <id>` (or the whole value when it has no brackets).
+fn list_id(value: &str) -> Option<String> {
+    let inner = match (value.rfind('<'), value.rfind('>')) {
+        (Some(start), Some(end)) if start < end => &value[start + 1..end],
+        _ => value.trim_matches(['<', '>']),
+    };
+    let inner = inner.trim();
+    (!inner.is_empty()).then(|| inner.to_owned())
 }
 
 fn first_address(a: Option<&Address<'_>>) -> Option<String> {
@@ -100,14 +111,21 @@ pub fn identifiers(mail: &Mail<'_>, original: &Original, options: &ParseOptions)
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty());
     let verp_source = original.return_path.clone().or_else(|| mail.to_address());
-    let verp = verp_source.as_deref().and_then(|rp| match &options.verp {
-        Some(v) => v.decode(rp),
-        None => generic_verp(rp),
-    });
-    let unsubscribe_token = original
-        .list_unsubscribe
+    let verp = verp_source
         .as_deref()
-        .and_then(|lu| unsubscribe_token(lu, options.unsubscribe_token.as_ref()));
+        .and_then(|rp| match &options.verp {
+            Some(v) => v.decode(rp),
+            None => generic_verp(rp),
+        })
+        .filter(|a| !address::is_redacted(a));
+    let unsubscribe_token = match original.list_unsubscribe.as_deref() {
+        Some(lu) => unsubscribe_token(lu, options.unsubscribe_token.as_ref()),
+        // A mail-to unsubscribe request (Apple's) is addressed to the List-Unsubscribe target.
+        None if mail.header("X-Apple-Unsubscribe").is_some() => mail
+            .to_address()
+            .and_then(|to| unsubscribe_token(&format!("<mailto:{to}>"), options.unsubscribe_token.as_ref())),
+        None => None,
+    };
     Identifiers {
         verp,
         header_token,
@@ -137,9 +155,10 @@ pub fn unsubscribe_token(value: &str, pattern: Option<&Regex>) -> Option<String>
     if let Some(url) = url {
         return token_from_url(url);
     }
+    // In a mailto target only a `+tag` is per recipient; the bare local part is the list's.
     let mailto = entries.iter().find_map(|e| e.strip_prefix("mailto:"))?;
     let local = mailto.split(['@', '?']).next()?;
-    let token = local.split_once('+').map_or(local, |(_, t)| t);
+    let (_, token) = local.split_once('+')?;
     (token.len() >= 6).then(|| token.to_owned())
 }
 
@@ -184,6 +203,7 @@ mod tests {
             Some("9f8e7d6c5b4a")
         );
         assert_eq!(unsubscribe_token("<mailto:unsub+x7y8z9w0@example.com>", None).as_deref(), Some("x7y8z9w0"));
+        assert_eq!(unsubscribe_token("<mailto:events@example.com?subject=unsubscribe>", None), None);
         let re = Regex::new(r"https://example\.com/u/(?P<token>[A-Za-z0-9]+)").unwrap();
         assert_eq!(unsubscribe_token("<https://example.com/u/abc>", Some(&re)).as_deref(), Some("abc"));
     }

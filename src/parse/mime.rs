@@ -4,7 +4,23 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
-use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
+use std::sync::LazyLock;
+
+use mail_parser::{HeaderName, Message, MessageParser, MessagePart, MimeHeaders, PartType};
+
+/// Parses the headers the decoders read; every other header (Received above all, which is
+/// costly to tokenise and never needed) is only located: its raw value is read through its
+/// offsets when a decoder asks for it.
+pub(crate) static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .with_mime_headers()
+        .with_date_headers()
+        .with_address_headers()
+        .with_message_ids()
+        .header_text(HeaderName::Subject)
+        .header_text(HeaderName::ListId)
+        .default_header_ignore()
+});
 
 /// The parts of a message the decoders look at.
 pub struct Mail<'a> {
@@ -19,11 +35,13 @@ pub struct Mail<'a> {
     original_part: Option<usize>,
     /// Human-readable text of the report itself (not of the enclosed original).
     pub body: String,
+    /// Where the error section and the returned original are in `body`.
+    pub layout: super::families::Layout,
 }
 
 impl<'a> Mail<'a> {
     pub fn parse(raw: &'a [u8]) -> Option<Mail<'a>> {
-        let message = MessageParser::default().parse(raw)?;
+        let message = PARSER.parse(raw)?;
         if message.headers().is_empty() && message.parts.len() <= 1 {
             return None;
         }
@@ -34,8 +52,10 @@ impl<'a> Mail<'a> {
             original_headers: None,
             original_part: None,
             body: String::new(),
+            layout: Default::default(),
         };
         mail.collect_parts();
+        mail.layout = super::families::Layout::of(&mail.body);
         Some(mail)
     }
 
@@ -68,6 +88,12 @@ impl<'a> Mail<'a> {
             }
         }
         self.body = self.body_text(&body_parts);
+        if self.body.trim().is_empty() && self.delivery_status.is_empty() && self.feedback_report.is_none() {
+            // A broken MIME structure hides the text: read the raw body as text instead.
+            let raw = self.message.raw_message();
+            let start = header_end(raw);
+            self.body = String::from_utf8_lossy(&raw[start..]).into_owned();
+        }
     }
 
     /// Text of the human-readable parts, in order, up to the first enclosed message.
@@ -107,12 +133,9 @@ impl<'a> Mail<'a> {
         }
     }
 
-    /// The raw (undecoded, unfolded-as-written) value of the first top-level header `name`.
+    /// The raw (undecoded, folded as written) value of the first top-level header `name`.
     pub fn header(&self, name: &str) -> Option<&str> {
-        let header = self.message.headers().iter().find(|h| h.name().eq_ignore_ascii_case(name))?;
-        let raw = self.message.raw_message();
-        let value = raw.get(header.offset_start() as usize..header.offset_end() as usize)?;
-        std::str::from_utf8(value).ok().map(str::trim)
+        raw_header(&self.message, name).and_then(|v| std::str::from_utf8(v).ok()).map(str::trim)
     }
 
     pub fn message_id(&self) -> Option<String> {
@@ -157,11 +180,33 @@ impl<'a> Mail<'a> {
         from.starts_with("mailer-daemon")
             || from.starts_with("postmaster")
             || self.header("X-Failed-Recipients").is_some()
-            || ["undeliver", "delivery status", "delivery fail", "returned mail", "failure notice", "delivery notification"]
-                .iter()
-                .any(|s| subject.contains(s))
+            || BOUNCE_SUBJECTS.iter().any(|s| subject.contains(s))
     }
 }
+
+/// Lower-case subject fragments that only bounces carry.
+const BOUNCE_SUBJECTS: &[&str] = &[
+    "undeliver",
+    "delivery status",
+    "delivery fail",
+    "returned mail",
+    "failure notice",
+    "delivery notification",
+    "non-delivery",
+    "nondeliver",
+    "could not send",
+    "error sending",
+    "mail delivery",
+    "delivery problem",
+    "delivery report",
+    "message not delivered",
+    "メールエラー",
+    "配信エラー",
+    "不達",
+    "unzustellbar",
+    "non remis",
+    "onbestelbaar",
+];
 
 fn content_type(part: &MessagePart<'_>) -> (String, String) {
     match part.content_type() {
@@ -183,23 +228,38 @@ fn part_text<'p>(part: &'p MessagePart<'_>) -> Cow<'p, str> {
     }
 }
 
-/// The bytes of an enclosed message. mail-parser keeps the *outer* raw message in a nested
-/// message that was not transfer-encoded; its root part's offsets say where the nested one is.
+/// The bytes of an enclosed message, and of its header block. mail-parser gives a nested
+/// message the slice of its own bytes but keeps its parts' offsets relative to the *outer*
+/// message when the part was not transfer-encoded; the root part's offsets tell which.
 fn message_bytes<'m>(m: &'m Message<'_>) -> &'m [u8] {
+    nested_range(m, |root| root.offset_end)
+}
+
+fn message_header_bytes<'m>(m: &'m Message<'_>) -> &'m [u8] {
+    nested_range(m, |root| root.offset_body)
+}
+
+fn nested_range<'m>(m: &'m Message<'_>, end_of: impl Fn(&MessagePart<'_>) -> u32) -> &'m [u8] {
     let raw = m.raw_message();
     let Some(root) = m.parts.first() else { return raw };
-    let start = (root.offset_header as usize).min(raw.len());
-    let end = (root.offset_end as usize).clamp(start, raw.len());
+    let base = if root.offset_end as usize > raw.len() { root.offset_header as usize } else { 0 };
+    let start = (root.offset_header as usize).saturating_sub(base).min(raw.len());
+    let end = (end_of(root) as usize).saturating_sub(base).clamp(start, raw.len());
     &raw[start..end]
 }
 
-/// The header block of an enclosed message.
-fn message_header_bytes<'m>(m: &'m Message<'_>) -> &'m [u8] {
+/// The raw bytes of header `name` of a message, top-level or enclosed (see [`nested_range`]
+/// for why enclosed offsets need a base).
+pub fn raw_header<'m>(m: &'m Message<'_>, name: &str) -> Option<&'m [u8]> {
+    let header = m.headers().iter().find(|h| h.name().eq_ignore_ascii_case(name))?;
     let raw = m.raw_message();
-    let Some(root) = m.parts.first() else { return raw };
-    let start = (root.offset_header as usize).min(raw.len());
-    let end = (root.offset_body as usize).clamp(start, raw.len());
-    &raw[start..end]
+    let base = match m.parts.first() {
+        Some(root) if root.offset_end as usize > raw.len() => root.offset_header as usize,
+        _ => 0,
+    };
+    let start = (header.offset_start() as usize).checked_sub(base)?;
+    let end = (header.offset_end() as usize).checked_sub(base)?;
+    raw.get(start..end)
 }
 
 /// The header block of an enclosed message part.

@@ -16,6 +16,7 @@ pub mod fields;
 pub mod identifiers;
 pub mod mime;
 pub mod reason;
+pub mod ses;
 pub mod status;
 pub mod text;
 
@@ -189,9 +190,8 @@ fn cap(raw: &[u8], max: usize) -> (&[u8], bool) {
 fn classify_mail(mail: &mime::Mail<'_>, options: &ParseOptions) -> Parsed {
     let mut parsed = Parsed::from_envelope(mail);
     parsed.original = identifiers::original(mail);
-    parsed.identifiers = identifiers::identifiers(mail, &parsed.original, options);
-
     let decoded = arf::decode(mail)
+        .or_else(|| ses::decode(mail))
         .or_else(|| dsn::decode(mail))
         .or_else(|| text::decode(mail))
         .or_else(|| autoreply::decode(mail));
@@ -202,6 +202,7 @@ fn classify_mail(mail: &mime::Mail<'_>, options: &ParseOptions) -> Parsed {
             parsed.note = Some(other_note(mail));
         }
     }
+    parsed.identifiers = identifiers::identifiers(mail, &parsed.original, options);
     parsed
 }
 
@@ -224,6 +225,8 @@ pub struct Decoded {
     pub source_ip: Option<String>,
     pub recipients: Vec<Recipient>,
     pub note: Option<String>,
+    /// The original as the decoder saw it, when the MIME tree does not carry it.
+    pub original: Option<Original>,
 }
 
 impl Decoded {
@@ -236,6 +239,9 @@ impl Decoded {
         parsed.source_ip = self.source_ip;
         parsed.recipients = self.recipients;
         parsed.note = self.note;
+        if let Some(original) = self.original {
+            parsed.original = original;
+        }
     }
 }
 

@@ -81,7 +81,7 @@ pub fn find_reply_code(text: &str) -> Option<u16> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i + 3 <= bytes.len() {
-        let Some(pos) = memchr::memchr2(b'4', b'5', &bytes[i..]).map(|p| p + i) else { break };
+        let Some(pos) = memchr::memchr3(b'2', b'4', b'5', &bytes[i..]).map(|p| p + i) else { break };
         if let Some(code) = reply_code_at(bytes, pos) {
             return Some(code);
         }
@@ -183,6 +183,7 @@ mod tests {
             ("port 4500 closed", None),
             ("(554)", Some(554)),
             ("599 is not real", None),
+            ("smtp; 250 2.0.0 OK", Some(250)),
         ] {
             assert_eq!(find_reply_code(text), expected, "{text:?}");
         }

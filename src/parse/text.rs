@@ -6,7 +6,7 @@
 //! the lines after it (and transcript lines that mention it) are its diagnostic.
 
 use super::address;
-use super::families::{self, Family, FAMILIES};
+use super::families::{Family, Layout, FAMILIES};
 use super::mime::Mail;
 use super::reason::{self, Evidence, SmtpCommand};
 use super::status;
@@ -29,6 +29,8 @@ pub struct Scan<'t> {
     pub findings: Vec<Finding>,
     /// The text before the returned original.
     pub error_section: &'t str,
+    /// The part of it from the first recipient-list opener on.
+    pub recipient_section: &'t str,
 }
 
 /// Decodes a non-standard bounce; `None` when the message is not one.
@@ -38,18 +40,29 @@ pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
     if !is_bounce {
         return None;
     }
-    let mut findings = failed_recipients_header(mail, &scan);
+    // The text names the recipients with their diagnostics; X-Failed-Recipients is the
+    // fallback when the text names nobody.
+    let failed_header = failed_recipients_header(mail, &scan);
+    let header_first = scan.family.is_some_and(|f| f.recipients_from_header) && !failed_header.is_empty();
+    let mut findings = if header_first { Vec::new() } else { scan.findings.clone() };
+    if !failed_header.is_empty() {
+        // The bounce's own addressee is the sender, unless the header names it too.
+        let addressee = mail.to_address().and_then(|a| address::normalise(&a));
+        findings.retain(|f| Some(&f.address) != addressee.as_ref() || failed_header.iter().any(|h| h.address == f.address));
+    }
     let mut resolved_by = ResolvedBy::Text;
-    if findings.is_empty() {
-        findings = scan.findings.clone();
+    if findings.is_empty() && !failed_header.is_empty() {
+        findings = failed_header;
+        resolved_by = ResolvedBy::Header;
     }
     if findings.is_empty() {
         findings = original_to(mail, &scan)?;
         resolved_by = ResolvedBy::OriginalTo;
     }
+    let preset = scan.family.and_then(|f| f.preset);
     let recipients = findings
         .iter()
-        .map(|f| recipient_from_finding(f, &scan, findings.len(), resolved_by))
+        .map(|f| recipient_from_finding(f, &scan, findings.len(), resolved_by, preset))
         .collect();
     Some(Decoded {
         kind: Some(Kind::Bounce),
@@ -64,39 +77,31 @@ pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
 /// diagnostics that the delivery-status part leaves out.
 pub fn scan<'m>(mail: &'m Mail<'_>) -> Scan<'m> {
     let body = mail.body.as_str();
-    let lower = body.to_ascii_lowercase();
-    let family = identify(mail, &lower);
-    let error_section = &body[..error_section_end(&lower)];
+    let layout = &mail.layout;
+    let family = identify(mail);
+    let error_section = &body[..layout.error_end];
     let excluded = excluded_addresses(mail);
-    let findings = read_lines(error_section, &excluded);
-    Scan { family, findings, error_section }
+    let recipient_section = &body[layout.error_start..layout.error_end];
+    let findings = read_lines(recipient_section, &excluded);
+    Scan { family, findings, error_section, recipient_section }
 }
 
 /// The family whose markers this message carries.
-fn identify(mail: &Mail<'_>, lower_body: &str) -> Option<&'static Family> {
+fn identify(mail: &Mail<'_>) -> Option<&'static Family> {
     let from = mail.header("From").unwrap_or_default().to_ascii_lowercase();
     let subject = mail.subject().unwrap_or_default().to_ascii_lowercase();
-    FAMILIES.iter().find(|f| {
+    FAMILIES.iter().enumerate().find(|&(index, f)| {
         f.headers.iter().any(|h| mail.header(h).is_some())
-            || f.body.iter().any(|m| lower_body.contains(m))
+            || mail.layout.family_body[index]
             || (!f.from.is_empty() && f.from.iter().any(|m| from.contains(m)) && (f.subject.is_empty() || f.subject.iter().any(|s| subject.contains(s))))
             || (f.from.is_empty() && !f.subject.is_empty() && f.subject.iter().any(|s| subject.contains(s)))
     })
-}
-
-/// Byte offset where the returned original starts (or the end).
-fn error_section_end(lower: &str) -> usize {
-    families::ORIGINAL_MARKERS
-        .iter()
-        .filter_map(|m| lower.find(m))
-        .min()
-        .unwrap_or(lower.len())
+    .map(|(_, f)| f)
 }
 
 /// The returned original inside a text body, after its marker line.
-pub fn inline_original(body: &str) -> Option<&str> {
-    let lower = body.to_ascii_lowercase();
-    let start = error_section_end(&lower);
+pub fn inline_original<'b>(body: &'b str, layout: &Layout) -> Option<&'b str> {
+    let start = layout.error_end;
     if start >= body.len() {
         return None;
     }
@@ -127,7 +132,6 @@ const LABELS: &[&str] = &[
     "failed recipient",
     "failed address",
     "rcpt to",
-    "to",
     "address",
     "e-mail address",
     "email address",
@@ -164,6 +168,8 @@ const SENTENCE_LEADS: &[&str] = &[
     "the user",
     "the recipient",
     "recipient address rejected",
+    "rejected recipient",
+    "recipient",
     "mailbox",
     "sent to",
     "addressed to",
@@ -200,7 +206,11 @@ fn read_lines(section: &str, excluded: &[String]) -> Vec<Finding> {
         let line = raw_line.trim_end_matches('\r');
         let trimmed = line.trim();
         if trimmed.is_empty() {
-            close(&mut open, &mut findings);
+            // A blank line ends a recipient's diagnostic, unless none has come yet (Gmail
+            // and others put it in the next paragraph).
+            if open.as_ref().is_some_and(|o| !o.lines.is_empty()) {
+                close(&mut open, &mut findings);
+            }
             continue;
         }
         let lower = trimmed.to_ascii_lowercase();
@@ -257,41 +267,74 @@ fn mentioned_recipient(findings: &[Finding], line: &str) -> Option<usize> {
     findings.iter().position(|f| found.iter().any(|a| address::normalise(a).as_deref() == Some(f.address.as_str())))
 }
 
+/// Words that make a `label: address` line a failure report about that address.
+const FAILURE_WORDS: &[&str] = &[
+    "fail", "invalid", "unknown", "undeliver", "reject", "not found", "no such", "bounce", "error",
+    "could not", "couldn't", "unable", "refused", "denied", "disabled", "expired", "full",
+];
+
 /// When a line opens a recipient: its normalised address and the rest of the line.
 fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(String, String)> {
-    if NOT_RECIPIENT_CONTEXT.iter().any(|c| lower.contains(c)) {
-        return None;
-    }
     let candidates = address::find_all(line);
     let first = *candidates.first()?;
-    let normalised = address::normalise(first)?;
-    if excluded.contains(&normalised) || address::is_system_mailbox(&normalised) {
+    let start = line.find(first)?;
+    let lower_before = lower[..start.min(lower.len())].trim_end();
+    if NOT_RECIPIENT_CONTEXT.iter().any(|c| lower_before.contains(c)) {
         return None;
     }
-    let start = line.find(first)?;
+    // "name@example.com <real@example.net>: …" names the bracketed address.
+    let after_first = &line[start + first.len()..];
+    let chosen = match candidates.get(1) {
+        Some(second) if after_first.trim_start().starts_with(&format!("<{second}>")) => *second,
+        _ => first,
+    };
+    let normalised = address::normalise(chosen)?;
+    if address::is_system_mailbox(&normalised) {
+        return None;
+    }
+    let chosen_end = line.find(chosen).map_or(start + first.len(), |i| i + chosen.len());
     let before = line[..start].trim().trim_end_matches(['<', '"', '\'', '(', '[']).trim();
-    let after = line[start + first.len()..].trim_start_matches(['>', '"', '\'', ')', ']']);
+    let after = line[chosen_end..].trim_start_matches(['>', '"', '\'', ')', ']']);
     let rest = after.trim_start_matches([':', '.', ',', ';']).trim().to_owned();
 
     // The address alone, or leading the line.
-    if before.is_empty() || before == "-" || before == "*" || is_list_bullet(before) {
+    if before.is_empty() || is_list_bullet(before) {
         return Some((normalised, rest));
     }
-    // Labelled: "Recipient: addr".
-    let label = before.trim_end_matches(':').trim().to_ascii_lowercase();
-    if before.ends_with(':') && LABELS.contains(&label.as_str()) {
-        return Some((normalised, rest));
+    // A transcript reply about it: "554 <addr>... Remote protocol error".
+    if is_reply_prefix(before) {
+        return Some((normalised, line.to_owned()));
     }
-    // A delivery-failure sentence naming it.
-    let lower_before = lower[..start.min(lower.len())].trim_end();
-    if SENTENCE_LEADS.iter().any(|lead| lower_before.contains(lead)) {
+    // Labelled: "Recipient: addr", "Invalid final delivery userid: addr".
+    if before.ends_with(':') {
+        let label = before.trim_end_matches(':').trim().to_ascii_lowercase();
+        if LABELS.contains(&label.as_str()) || (label.len() <= 60 && FAILURE_WORDS.iter().any(|w| label.contains(w))) {
+            return Some((normalised, rest));
+        }
+    }
+    // A delivery-failure sentence naming it (but not the bounce's own addressee, which such
+    // prose also names: "your message to … from you@…").
+    if !excluded.contains(&normalised) && SENTENCE_LEADS.iter().any(|lead| lower_before.contains(lead)) {
         return Some((normalised, line.to_owned()));
     }
     None
 }
 
+/// `550`, `550-5.1.1`, `554 5.7.1`: an SMTP reply code (and status) before an address.
+fn is_reply_prefix(s: &str) -> bool {
+    let (Some(code), Some(rest)) = (s.get(..3), s.get(3..)) else { return false };
+    code.bytes().all(|b| b.is_ascii_digit())
+        && matches!(code.as_bytes()[0], b'4' | b'5')
+        && (rest.is_empty() || (rest.starts_with([' ', '-']) && status::find_status(rest).is_some() && rest.len() <= 12))
+}
+
+/// `-`, `--`, `*`, `•`, `1.`, `2)`: list markers before an address.
 fn is_list_bullet(s: &str) -> bool {
-    s.len() <= 4 && s.trim_end_matches(['.', ')', ':']).chars().all(|c| c.is_ascii_digit())
+    let dashes = s.chars().all(|c| matches!(c, '-' | '*' | '•' | '·' | '>' | '+'));
+    let numbered = s.len() <= 4
+        && s.ends_with(['.', ')'])
+        && s.trim_end_matches(['.', ')']).chars().all(|c| c.is_ascii_digit());
+    dashes || numbered
 }
 
 /// `X-Failed-Recipients` names the recipients authoritatively; the scan gives diagnostics.
@@ -319,28 +362,20 @@ fn failed_recipients_header(mail: &Mail<'_>, scan: &Scan<'_>) -> Vec<Finding> {
 fn original_to(mail: &Mail<'_>, scan: &Scan<'_>) -> Option<Vec<Finding>> {
     let headers = match &mail.original_headers {
         Some(h) => h.as_str(),
-        None => inline_original(&mail.body)?,
+        None => inline_original(&mail.body, &mail.layout)?,
     };
     let fields = super::fields::all(&headers[..super::mime::header_end(headers.as_bytes())]);
     let to = super::fields::first(&fields, "To")?;
     let address = address::normalise(address::find_first(to)?)?;
-    let diagnostic = summary_line(scan.error_section);
+    let diagnostic = summary_line(scan.recipient_section);
     Some(vec![Finding { address, diagnostic, remote_mta: None }])
 }
 
-/// The most telling lines of an error section when no recipient has its own.
+/// The error section as one diagnostic, for a bounce whose recipient has no text of its own.
 fn summary_line(section: &str) -> String {
-    let mut out = String::new();
-    for line in section.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if status::find_reply_code(line).is_some() || status::find_status(line).is_some() || out.is_empty() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(line);
-        }
-        if out.len() > 600 {
-            break;
-        }
+    let mut out = normalise_space(section);
+    if out.len() > 1000 {
+        out.truncate(super::families::floor_char_boundary(&out, 1000));
     }
     out
 }
@@ -366,9 +401,15 @@ pub fn remote_host(diagnostic: &str) -> Option<String> {
     None
 }
 
-fn recipient_from_finding(f: &Finding, scan: &Scan<'_>, count: usize, resolved_by: ResolvedBy) -> Recipient {
+fn recipient_from_finding(
+    f: &Finding,
+    scan: &Scan<'_>,
+    count: usize,
+    resolved_by: ResolvedBy,
+    preset: Option<Reason>,
+) -> Recipient {
     let diagnostic = if f.diagnostic.is_empty() && count == 1 {
-        summary_line(scan.error_section)
+        summary_line(scan.recipient_section)
     } else {
         normalise_space(&f.diagnostic)
     };
@@ -379,7 +420,7 @@ fn recipient_from_finding(f: &Finding, scan: &Scan<'_>, count: usize, resolved_b
     let lower = diagnostic.to_ascii_lowercase();
     let command = status::find_command(&lower);
     let remote = f.remote_mta.clone().or_else(|| remote_host(&diagnostic));
-    build_recipient(f.address.clone(), None, None, status, reply, diagnostic, None, command, remote, None, resolved_by)
+    build_recipient(f.address.clone(), None, None, status, reply, diagnostic, None, command, remote, preset, resolved_by)
 }
 
 /// Collapses runs of white space into one space.

@@ -1,5 +1,26 @@
 //! Decides a recipient's [`Reason`] from the evidence a decoder gathered: the enhanced status
 //! code, the SMTP reply code, the diagnostic text, the failing SMTP command and the remote host.
+//!
+//! The order follows Sisimai 5: a family decoder's definite reason stands; otherwise a local
+//! delivery agent's message, a provider code that names a sender refusal ([`codes`]), the
+//! remote provider's own table ([`providers`]) and finally the general rules ([`general`]).
+//! A verdict that blames the recipient is overturned when the text refuses the sender
+//! ([`guard`]).
+//! All phrase tables are matched in one pass ([`matcher`]) over one lower-cased copy of the
+//! diagnostic ([`clues`]).
+
+mod clues;
+mod codes;
+mod general;
+mod guard;
+mod labels;
+mod local;
+mod matcher;
+mod phrases;
+mod providers;
+mod status;
+#[cfg(test)]
+mod tests;
 
 use crate::domain::Reason;
 
@@ -39,14 +60,23 @@ pub struct Evidence<'a> {
 }
 
 /// Decides the reason. Always returns one; `undefined` or `onhold` when nothing is known.
+///
+/// A preset reason stands, unless it is one of the vague ones Sisimai re-examines
+/// (userunknown, hostunknown, systemerror, securityerror, expired, networkerror, onhold,
+/// undefined): those only count as a hint for the rules.
 pub fn decide(evidence: &Evidence<'_>) -> Reason {
-    if let Some(r) = evidence.preset {
-        return r;
+    if let Some(reason) = evidence.preset.filter(|r| !clues::is_provisional(*r)) {
+        return reason;
     }
-    match evidence.status.map(|s| s.as_bytes()) {
-        Some([b'2', ..]) => Reason::Delivered,
-        Some(s) if s.starts_with(b"5.1.1") => Reason::UserUnknown,
-        _ if !evidence.diagnostic.is_empty() => Reason::OnHold,
-        _ => Reason::Undefined,
+    let clues = clues::Clues::gather(evidence);
+    if clues.status.is_some_and(|s| s.class == 2) {
+        return Reason::Delivered;
     }
+    let verdict = local::by_local_agent(&clues)
+        .or_else(|| codes::sender_code(&clues))
+        .or_else(|| providers::by_provider(&clues))
+        .filter(|reason| !matches!(reason, Reason::OnHold | Reason::Undefined))
+        .unwrap_or_else(|| general::classify(&clues));
+    guard::keep_sender_refusals_off_recipients(verdict, &clues)
 }
+
