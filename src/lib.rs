@@ -7,6 +7,8 @@ pub mod parse;
 pub mod cli;
 pub mod config;
 pub mod source;
+pub mod generate;
+pub mod import;
 pub mod provider;
 pub mod resolve;
 pub mod store;

@@ -44,3 +44,29 @@ fn imap_uid_is_a_key_and_checkpoint_commits_with_the_batch() {
     let out = rt.block_on(store.ingest(&[again], &Resolver::default())).unwrap();
     assert_eq!((out.counts.new, out.counts.duplicates), (0, 1));
 }
+
+#[test]
+fn header_only_complaint_is_kept_unresolved_then_resolved_by_verp() {
+    use listhygiene::parse::Identifiers;
+    use listhygiene::resolve::Method;
+
+    let rt = runtime();
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&rt, &dir);
+    let ids = Identifiers { verp: Some("Neko@Example.JP".into()), ..Identifiers::default() };
+    let complaint = crate::util::header_only_complaint("<orig-1@news.example.com>", ids);
+    let only_send_log = Resolver { order: vec![Method::SendLog], key: None };
+    let out = rt.block_on(store.ingest(&[prepared("Subject: c\n\n1\n", complaint.clone())], &only_send_log)).unwrap();
+    assert_eq!((out.counts.new, out.counts.events, out.counts.unresolved), (1, 0, 1));
+    let open_ones = rt.block_on(store.unresolved(false)).unwrap();
+    assert_eq!(open_ones.len(), 1);
+    assert_eq!(open_ones[0].original_message_id.as_deref(), Some("<orig-1@news.example.com>"));
+    assert!(open_ones[0].note.as_deref().unwrap_or("").contains("not in the send log"));
+    // Retrying with VERP allowed resolves it, once.
+    let with_verp = Resolver { order: vec![Method::SendLog, Method::Verp], key: None };
+    assert_eq!(rt.block_on(store.retry_unresolved(&with_verp, 1_790_000_100)).unwrap(), 1);
+    assert_eq!(rt.block_on(store.retry_unresolved(&with_verp, 1_790_000_200)).unwrap(), 0);
+    let events = rt.block_on(store.events_of("neko@example.jp")).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!((events[0].class.as_str(), events[0].resolved_by.as_str(), events[0].provider.as_str()), ("complaint", "verp", "other"));
+}

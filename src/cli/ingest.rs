@@ -73,8 +73,7 @@ pub fn run(ctx: &RunContext, args: IngestArgs, quiet: bool) -> anyhow::Result<Ou
 fn print_summary(s: &Summary, json: bool) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer(&mut out, s)?;
-        writeln!(out)?;
+        storage::json_line(&mut out, s)?;
     } else {
         let c = &s.counts;
         writeln!(

@@ -2,10 +2,16 @@
 //! (0 all good, 1 ran but some input failed, 2 could not run). The only layer that reads the
 //! clock, the environment and flags.
 
+mod dev;
+mod explain;
+mod import;
 mod ingest;
 mod parse;
 mod poll;
+mod reparse;
 mod storage;
+mod token;
+mod unresolved;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +53,19 @@ pub enum Command {
     Ingest(ingest::IngestArgs),
     /// Read new messages from the configured IMAP accounts into the database
     Poll(poll::PollArgs),
+    /// Load a CSV into the database (all or nothing)
+    Import(import::ImportArgs),
+    /// Signed recipient tokens for complaints that hide the recipient
+    Token(token::TokenArgs),
+    /// List complaints kept without a recipient, and why nothing resolved them
+    Unresolved(unresolved::UnresolvedArgs),
+    /// Re-run the current parser over stored messages and replace their events
+    Reparse(reparse::ReparseArgs),
+    /// Every event and message behind an address, with dates and evidence
+    Explain(explain::ExplainArgs),
+    /// Developer tools (fixture generator)
+    #[command(hide = true)]
+    Dev(dev::DevArgs),
 }
 
 /// How a command that ran went.
@@ -84,6 +103,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Parse(args) => parse::run(&ctx, args),
         Command::Ingest(args) => ingest::run(&ctx, args, cli.quiet),
         Command::Poll(args) => poll::run(&ctx, args),
+        Command::Import(args) => import::run(&ctx, args),
+        Command::Token(args) => token::run(&ctx, args),
+        Command::Unresolved(args) => unresolved::run(&ctx, args),
+        Command::Reparse(args) => reparse::run(&ctx, args, cli.quiet),
+        Command::Explain(args) => explain::run(&ctx, args),
+        Command::Dev(args) => dev::run(&ctx, args),
     }
 }
 

@@ -50,3 +50,11 @@ pub fn resolver(config: &ResolveConfig) -> anyhow::Result<Resolver> {
     let order = resolve::parse_order(&config.order).context("config [resolve] order")?;
     Ok(Resolver { order, key: token_key(config)? })
 }
+
+/// Writes `value` as one JSON line (an I/O error stays an `io::Error`, so a closed pipe is
+/// recognised as such).
+pub fn json_line<T: serde::Serialize>(out: &mut dyn std::io::Write, value: &T) -> anyhow::Result<()> {
+    let text = serde_json::to_string(value)?;
+    writeln!(out, "{text}")?;
+    Ok(())
+}

@@ -9,6 +9,9 @@ pub mod event;
 pub mod imap;
 pub mod ingest;
 pub mod pipeline;
+pub mod query;
+pub mod reparse;
+pub mod sends;
 mod sendindex;
 
 use std::path::{Path, PathBuf};
@@ -62,7 +65,9 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(options.busy_timeout);
+            .busy_timeout(options.busy_timeout)
+            .pragma("cache_size", "-32768") // 32 MiB of page cache: index inserts stay in memory
+            .pragma("wal_autocheckpoint", "8192"); // checkpoint every 32 MiB of WAL, not every 4
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(options.busy_timeout + Duration::from_secs(30))

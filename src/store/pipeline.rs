@@ -22,11 +22,14 @@ pub struct PipelineOptions {
     pub batch_bytes: usize,
     /// Unix seconds stored as the received time of every message of this run.
     pub received_at: i64,
+    /// Threads that parse a batch side by side (the writer runs beside them).
+    pub prepare_threads: usize,
 }
 
 impl PipelineOptions {
     pub fn new(prepare: PrepareOptions, resolver: Resolver, received_at: i64) -> PipelineOptions {
-        PipelineOptions { prepare, resolver, batch_messages: 1000, batch_bytes: 32 * 1024 * 1024, received_at }
+        let prepare_threads = thread::available_parallelism().map_or(1, usize::from).min(4);
+        PipelineOptions { prepare, resolver, batch_messages: 1000, batch_bytes: 32 * 1024 * 1024, received_at, prepare_threads }
     }
 }
 
@@ -81,6 +84,7 @@ where
             observer.read_error(error);
         }
         totals.errors += chunk.errors.len() as u64;
+        let t = std::time::Instant::now();
         let outcome = match store.ingest(&chunk.prepared, &options.resolver).await {
             Ok(o) => o,
             Err(e) => {
@@ -88,6 +92,7 @@ where
                 break;
             }
         };
+        tracing::debug!("batch of {} written in {:?}", chunk.prepared.len(), t.elapsed());
         totals.counts += outcome.counts;
         totals.counts.messages += chunk.known;
         totals.counts.duplicates += chunk.known;
@@ -103,7 +108,8 @@ where
 pub struct Feeder {
     store: Store,
     rt: Option<tokio::runtime::Runtime>,
-    preparer: Preparer,
+    /// One per preparing thread (each holds a compression context).
+    preparers: Vec<Preparer>,
     tx: mpsc::Sender<Chunk>,
     raw: Vec<RawMessage>,
     errors: Vec<SourceError>,
@@ -126,7 +132,7 @@ impl Feeder {
         Feeder {
             store,
             rt,
-            preparer: Preparer::new(options.prepare.clone()),
+            preparers: (0..options.prepare_threads.max(1)).map(|_| Preparer::new(options.prepare.clone())).collect(),
             tx,
             raw: Vec::new(),
             errors: Vec::new(),
@@ -165,16 +171,43 @@ impl Feeder {
             Some(rt) => rt.block_on(self.store.known_digests(&digests)).unwrap_or_default(),
             None => Default::default(),
         };
-        let mut chunk = Chunk { prepared: Vec::with_capacity(raw.len()), known: 0, errors };
-        for (message, d) in raw.into_iter().zip(digests) {
-            if known.contains(&d) {
-                chunk.known += 1;
-            } else {
-                chunk.prepared.push(self.preparer.prepare_digested(message, d, self.received_at));
-            }
-        }
+        let before = raw.len();
+        let fresh: Vec<(RawMessage, Digest)> = raw.into_iter().zip(digests).filter(|(_, d)| !known.contains(d)).collect();
+        let known = (before - fresh.len()) as u64;
+        let prepared = prepare_all(&mut self.preparers, fresh, self.received_at);
+        let chunk = Chunk { prepared, known, errors };
         if self.tx.blocking_send(chunk).is_err() {
             self.stopped = true;
         }
     }
+}
+
+/// Prepares `fresh` on as many threads as there are preparers, keeping the input order.
+fn prepare_all(preparers: &mut [Preparer], fresh: Vec<(RawMessage, Digest)>, received_at: i64) -> Vec<Prepared> {
+    if preparers.len() <= 1 || fresh.len() < 64 {
+        let Some(p) = preparers.first_mut() else { return Vec::new() };
+        return fresh.into_iter().map(|(m, d)| p.prepare_digested(m, d, received_at)).collect();
+    }
+    let per_thread = fresh.len().div_ceil(preparers.len());
+    let mut parts: Vec<Vec<(RawMessage, Digest)>> = Vec::new();
+    let mut rest = fresh;
+    while rest.len() > per_thread {
+        let tail = rest.split_off(per_thread);
+        parts.push(rest);
+        rest = tail;
+    }
+    parts.push(rest);
+    thread::scope(|scope| {
+        let handles: Vec<_> = preparers
+            .iter_mut()
+            .zip(parts)
+            .map(|(p, part)| scope.spawn(move || part.into_iter().map(|(m, d)| p.prepare_digested(m, d, received_at)).collect::<Vec<_>>()))
+            .collect();
+        let mut all = Vec::new();
+        for handle in handles {
+            // The parser never panics; if it ever did, losing messages silently would be worse.
+            all.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        all
+    })
 }
