@@ -4,7 +4,7 @@
 use super::fields::{self, Field};
 use super::mime::Mail;
 use super::status;
-use super::text::{self, build_recipient, normalise_space, Finding};
+use super::text::{self, normalise_space, Facts, Finding};
 use super::{address, Decoded, Recipient, ResolvedBy};
 use crate::domain::{Kind, Reason};
 
@@ -30,7 +30,7 @@ pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
     }
     let recipients: Vec<Recipient> = blocks
         .iter()
-        .filter_map(|block| recipient(block, &scan.findings, blocks.len()))
+        .filter_map(|block| recipient(block, &scan.findings, reporting_mta.as_deref()))
         .collect();
     if recipients.is_empty() {
         return None;
@@ -122,7 +122,7 @@ fn has_recipient_field(fields: &[Field<'_>]) -> bool {
     fields.iter().any(|f| f.is("Final-Recipient") || f.is("Original-Recipient"))
 }
 
-fn recipient(block: &[Field<'_>], findings: &[Finding], blocks: usize) -> Option<Recipient> {
+fn recipient(block: &[Field<'_>], findings: &[Finding], reporting_mta: Option<&str>) -> Option<Recipient> {
     let final_raw = fields::first(block, "Final-Recipient").map(fields::strip_type);
     let original_raw = fields::first(block, "Original-Recipient")
         .or_else(|| fields::first(block, "X-Original-Recipient"))
@@ -159,20 +159,20 @@ fn recipient(block: &[Field<'_>], findings: &[Finding], blocks: usize) -> Option
     let command = status::find_command(&diagnostic.to_ascii_lowercase())
         .or_else(|| from_text.and_then(|t| status::find_command(&t.to_ascii_lowercase())));
     let remote_mta = remote_mta.or_else(|| from_text.and_then(text::remote_host));
-    let _ = blocks;
-    Some(build_recipient(
-        address,
-        original_address,
-        action,
-        status_code,
-        reply_code,
-        diagnostic,
-        diagnostic_type,
-        command,
-        remote_mta,
-        None,
-        ResolvedBy::Dsn,
-    ))
+    Some(
+        Facts {
+            original_address,
+            action,
+            status: status_code,
+            reply_code,
+            diagnostic_type,
+            command,
+            remote_mta,
+            reporting_mta: reporting_mta.map(str::to_owned),
+            ..Facts::new(address, diagnostic, ResolvedBy::Dsn)
+        }
+        .into_recipient(),
+    )
 }
 
 /// `failure`, `Failed`, `expanded (to …)` → the RFC 3464 action word.

@@ -114,6 +114,7 @@ pub static ORIGINAL_MARKERS: &[&str] = &[
     "---- original message ----",
     "included is a copy of the message header",
     "original message:",
+    "message headers follow.",
 ];
 
 /// Lower-case markers that open the error section in bodies that begin with unrelated prose.

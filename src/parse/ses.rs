@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::arf::complaint_recipient;
 use super::mime::Mail;
-use super::text::{build_recipient, normalise_space};
+use super::text::{normalise_space, Facts};
 use super::{address, status, Decoded, Original, Recipient, ResolvedBy};
 use crate::domain::{feedback_class, Kind, Reason};
 
@@ -73,19 +73,18 @@ fn bounce(b: &Value) -> Option<Decoded> {
                 .map(str::to_owned);
             let action = str_field(r, "action").map(str::to_owned).or_else(|| Some(if transient { "delayed" } else { "failed" }.to_owned()));
             let lower = diagnostic.to_ascii_lowercase();
-            Some(build_recipient(
-                address,
-                None,
-                action,
-                status_code,
-                status::find_reply_code(&diagnostic),
-                diagnostic,
-                super::fields::type_of(diagnostic_field),
-                status::find_command(&lower),
-                None,
-                preset,
-                ResolvedBy::Dsn,
-            ))
+            Some(
+                Facts {
+                    action,
+                    status: status_code,
+                    reply_code: status::find_reply_code(&diagnostic),
+                    diagnostic_type: super::fields::type_of(diagnostic_field),
+                    command: status::find_command(&lower),
+                    preset,
+                    ..Facts::new(address, diagnostic, ResolvedBy::Dsn)
+                }
+                .into_recipient(),
+            )
         })
         .collect();
     (!recipients.is_empty()).then(|| Decoded {
@@ -126,19 +125,15 @@ fn delivery(d: &Value) -> Option<Decoded> {
         .iter()
         .filter_map(|r| address::normalise(r.as_str()?))
         .map(|a| {
-            build_recipient(
-                a,
-                None,
-                Some("delivered".to_owned()),
-                status_code.clone(),
-                status::find_reply_code(&response),
-                response.clone(),
-                Some("SMTP".to_owned()),
-                None,
-                None,
-                Some(Reason::Delivered),
-                ResolvedBy::Dsn,
-            )
+            Facts {
+                action: Some("delivered".to_owned()),
+                status: status_code.clone(),
+                reply_code: status::find_reply_code(&response),
+                diagnostic_type: Some("SMTP".to_owned()),
+                preset: Some(Reason::Delivered),
+                ..Facts::new(a, response.clone(), ResolvedBy::Dsn)
+            }
+            .into_recipient()
         })
         .collect();
     (!recipients.is_empty()).then(|| Decoded {

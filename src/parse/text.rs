@@ -31,6 +31,8 @@ pub struct Scan<'t> {
     pub error_section: &'t str,
     /// The part of it from the first recipient-list opener on.
     pub recipient_section: &'t str,
+    /// `delayed` when the text says delivery will be retried, else `failed`.
+    pub action: Option<&'static str>,
 }
 
 /// Decodes a non-standard bounce; `None` when the message is not one.
@@ -83,7 +85,27 @@ pub fn scan<'m>(mail: &'m Mail<'_>) -> Scan<'m> {
     let excluded = excluded_addresses(mail);
     let recipient_section = &body[layout.error_start..layout.error_end];
     let findings = read_lines(recipient_section, &excluded);
-    Scan { family, findings, error_section, recipient_section }
+    let action = Some(if says_delayed(error_section) { "delayed" } else { "failed" });
+    Scan { family, findings, error_section, recipient_section, action }
+}
+
+/// Lower-case phrases of warnings about mail still being retried.
+const DELAYED_MARKERS: &[&str] = &[
+    "has been delayed",
+    "will be retried",
+    "will continue to be attempted",
+    "delivery attempts will continue",
+    "this is a temporary error",
+    "temporary failure",
+    "will try again",
+    "still trying",
+    "no action is required on your part",
+];
+
+fn says_delayed(section: &str) -> bool {
+    let head = &section[..super::families::floor_char_boundary(section, 4096)];
+    let lower = head.to_ascii_lowercase();
+    DELAYED_MARKERS.iter().any(|m| lower.contains(m))
 }
 
 /// The family whose markers this message carries.
@@ -147,6 +169,9 @@ const LABELS: &[&str] = &[
 /// Lower-case phrases after which a delivery-failure sentence names the recipient.
 const SENTENCE_LEADS: &[&str] = &[
     "could not be delivered to",
+    "delivering your mail to",
+    "delivering your message to",
+    "error delivering",
     "couldn't be delivered to",
     "delivery to",
     "your message to",
@@ -373,11 +398,20 @@ fn original_to(mail: &Mail<'_>, scan: &Scan<'_>) -> Option<Vec<Finding>> {
 
 /// The error section as one diagnostic, for a bounce whose recipient has no text of its own.
 fn summary_line(section: &str) -> String {
-    let mut out = normalise_space(section);
+    // Lines of undecodable bytes (a mislabelled charset) say nothing and would crowd out the
+    // lines that do.
+    let readable: Vec<&str> = section.lines().filter(|l| !is_mojibake(l)).collect();
+    let mut out = normalise_space(&readable.join("\n"));
     if out.len() > 1000 {
         out.truncate(super::families::floor_char_boundary(&out, 1000));
     }
     out
+}
+
+/// Mostly U+FFFD: bytes that no charset decoded.
+fn is_mojibake(line: &str) -> bool {
+    let replacement = line.chars().filter(|&c| c == char::REPLACEMENT_CHARACTER).count();
+    replacement > 0 && replacement * 3 >= line.chars().count()
 }
 
 /// The remote host named in a diagnostic: `host mx.example.jp[192.0.2.1] said:` and alike.
@@ -420,7 +454,16 @@ fn recipient_from_finding(
     let lower = diagnostic.to_ascii_lowercase();
     let command = status::find_command(&lower);
     let remote = f.remote_mta.clone().or_else(|| remote_host(&diagnostic));
-    build_recipient(f.address.clone(), None, None, status, reply, diagnostic, None, command, remote, preset, resolved_by)
+    Facts {
+        status,
+        reply_code: reply,
+        command,
+        remote_mta: remote,
+        action: scan.action.map(str::to_owned),
+        preset,
+        ..Facts::new(f.address.clone(), diagnostic, resolved_by)
+    }
+    .into_recipient()
 }
 
 /// Collapses runs of white space into one space.
@@ -435,46 +478,72 @@ pub fn normalise_space(text: &str) -> String {
     out
 }
 
-/// Builds a recipient from its evidence: decides reason and class.
-#[allow(clippy::too_many_arguments)]
-pub fn build_recipient(
-    address: String,
-    original_address: Option<String>,
-    action: Option<String>,
-    status: Option<String>,
-    reply_code: Option<u16>,
-    diagnostic: String,
-    diagnostic_type: Option<String>,
-    command: Option<SmtpCommand>,
-    remote_mta: Option<String>,
-    preset: Option<Reason>,
-    resolved_by: ResolvedBy,
-) -> Recipient {
-    let evidence = Evidence {
-        status: status.as_deref(),
-        reply_code,
-        diagnostic: &diagnostic,
-        diagnostic_type: diagnostic_type.as_deref(),
-        command,
-        action: action.as_deref(),
-        remote_mta: remote_mta.as_deref(),
-        preset,
-    };
-    let reason = reason::decide(&evidence);
-    let permanent = is_permanent(status.as_deref(), reply_code, action.as_deref());
-    let class = reason.bounce_class(permanent);
-    Recipient {
-        address,
-        original_address,
-        action,
-        status,
-        reply_code: reply_code.map(|c| c.to_string()),
-        reason,
-        class,
-        hard: class == crate::domain::Class::Hard,
-        remote_mta,
-        diagnostic: (!diagnostic.is_empty()).then_some(diagnostic),
-        resolved_by,
+/// Everything a decoder learnt about one failed recipient, before the reason is decided.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub address: String,
+    pub original_address: Option<String>,
+    pub action: Option<String>,
+    pub status: Option<String>,
+    pub reply_code: Option<u16>,
+    pub diagnostic: String,
+    pub diagnostic_type: Option<String>,
+    pub command: Option<SmtpCommand>,
+    pub remote_mta: Option<String>,
+    /// The MTA that wrote the bounce (it words some of its own errors).
+    pub reporting_mta: Option<String>,
+    pub preset: Option<Reason>,
+    pub resolved_by: ResolvedBy,
+}
+
+impl Facts {
+    pub fn new(address: String, diagnostic: String, resolved_by: ResolvedBy) -> Facts {
+        Facts {
+            address,
+            original_address: None,
+            action: None,
+            status: None,
+            reply_code: None,
+            diagnostic,
+            diagnostic_type: None,
+            command: None,
+            remote_mta: None,
+            reporting_mta: None,
+            preset: None,
+            resolved_by,
+        }
+    }
+
+    /// Decides reason and class.
+    pub fn into_recipient(self) -> Recipient {
+        let evidence = Evidence {
+            status: self.status.as_deref(),
+            reply_code: self.reply_code,
+            diagnostic: &self.diagnostic,
+            diagnostic_type: self.diagnostic_type.as_deref(),
+            command: self.command,
+            action: self.action.as_deref(),
+            remote_mta: self.remote_mta.as_deref(),
+            reporting_mta: self.reporting_mta.as_deref(),
+            recipient: Some(&self.address),
+            preset: self.preset,
+        };
+        let reason = reason::decide(&evidence);
+        let permanent = is_permanent(self.status.as_deref(), self.reply_code, self.action.as_deref());
+        let class = reason.bounce_class(permanent);
+        Recipient {
+            address: self.address,
+            original_address: self.original_address,
+            action: self.action,
+            status: self.status,
+            reply_code: self.reply_code.map(|c| c.to_string()),
+            reason,
+            class,
+            hard: class == crate::domain::Class::Hard,
+            remote_mta: self.remote_mta,
+            diagnostic: (!self.diagnostic.is_empty()).then_some(self.diagnostic),
+            resolved_by: self.resolved_by,
+        }
     }
 }
 

@@ -55,6 +55,11 @@ pub struct Evidence<'a> {
     pub action: Option<&'a str>,
     /// Host name of the remote MTA that refused, lower-case.
     pub remote_mta: Option<&'a str>,
+    /// Host name of the MTA that wrote the bounce (it words errors of its own, e.g. Google's
+    /// DNS failures), lower-case.
+    pub reporting_mta: Option<&'a str>,
+    /// The failed recipient's address, whose domain names the receiving provider.
+    pub recipient: Option<&'a str>,
     /// A reason the family decoder already determined from its own message table.
     pub preset: Option<Reason>,
 }
