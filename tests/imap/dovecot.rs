@@ -200,17 +200,24 @@ impl Dovecot {
         n
     }
 
-    /// Gives `folder` a new UIDVALIDITY (the UIDs start over), as after a server migration.
-    pub fn reset_uidvalidity(&self, user: &str, folder: &str) {
+    /// Gives `folder` a new UIDVALIDITY, as after a server migration; returns it.
+    pub fn reset_uidvalidity(&self, user: &str, folder: &str) -> u32 {
+        let mut s = self.session(user);
+        let old = s.examine(folder).expect("examine").uid_validity.expect("UIDVALIDITY");
+        s.logout().ok();
+        let new = old.wrapping_add(1000).max(1);
         let out = Command::new("doveadm")
             .arg("-c")
             .arg(&self.config)
-            .args(["mailbox", "update", "-u", user, "--uid-validity"])
-            .arg((std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(1) as u32 | 1).to_string())
-            .arg(folder)
+            .args(["mailbox", "update", "-u", user, "--uid-validity", &new.to_string(), folder])
             .output()
             .expect("run doveadm");
         assert!(out.status.success(), "doveadm mailbox update: {}", String::from_utf8_lossy(&out.stderr));
+        let mut s = self.session(user);
+        let now = s.examine(folder).expect("examine").uid_validity;
+        s.logout().ok();
+        assert_eq!(now, Some(new), "UIDVALIDITY did not change");
+        new
     }
 }
 
