@@ -66,6 +66,9 @@ fn watch_account(ctx: &RunContext, account: &ImapAccount, stop: &Arc<AtomicBool>
         if !idle {
             tracing::info!("account {name}: the server has no IDLE; polling every {} s", account.watch_interval_secs);
         }
+        // Mail that arrives between a pass and the SELECT before IDLE raises no IDLE
+        // notification: compare UIDNEXT with the checkpoint once before waiting.
+        let mut rechecked = false;
         loop {
             let before = counts.ingest.new;
             match poller.pass(&rt, &conn, &mut counts) {
@@ -95,8 +98,31 @@ fn watch_account(ctx: &RunContext, account: &ImapAccount, stop: &Arc<AtomicBool>
             } else {
                 keepalive
             };
-            let waited = conn.select(&account.folders[0]).wait().and_then(|_| conn.idle(limit).wait());
-            match waited {
+            let first = &account.folders[0];
+            let selected = match conn.select(first).wait() {
+                Ok(selected) => selected,
+                Err(e) => {
+                    let delay = backoff.next_delay();
+                    tracing::error!("{e}; reconnecting in {:.0?}", delay);
+                    drop(conn);
+                    sleep(delay, stop);
+                    continue 'connect;
+                }
+            };
+            if !rechecked {
+                let checkpoint = rt.block_on(store.imap_checkpoint(name, first)).ok().flatten();
+                let behind = match (selected.uid_next, checkpoint) {
+                    (Some(next), Some(c)) if c.uid_validity == selected.uid_validity => next.saturating_sub(1) > c.last_uid,
+                    (_, None) => selected.exists > 0,
+                    _ => true,
+                };
+                if behind {
+                    rechecked = true;
+                    continue;
+                }
+            }
+            rechecked = false;
+            match conn.idle(limit).wait() {
                 Ok(IdleOutcome::Stopped) => break 'connect,
                 Ok(IdleOutcome::Changed | IdleOutcome::TimedOut) => {}
                 Err(e) => {

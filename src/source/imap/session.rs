@@ -77,6 +77,8 @@ pub struct Selected {
     pub folder: String,
     pub uid_validity: u32,
     pub exists: u32,
+    /// The UID the next message will get, when the server says.
+    pub uid_next: Option<u32>,
 }
 
 pub fn select<T: Read + Write>(session: &mut Session<T>, account: &str, folder: &str) -> Result<Selected, ImapError> {
@@ -86,7 +88,7 @@ pub fn select<T: Read + Write>(session: &mut Session<T>, account: &str, folder: 
         ImapError::new(account, Stage::Select, "the server sent no UIDVALIDITY, so UIDs cannot be trusted")
             .in_folder(folder)
     })?;
-    Ok(Selected { folder: folder.to_owned(), uid_validity, exists: mailbox.exists })
+    Ok(Selected { folder: folder.to_owned(), uid_validity, exists: mailbox.exists, uid_next: mailbox.uid_next })
 }
 
 /// The messages with a UID above `after_uid` (and not above `upto`, when given), ascending,
@@ -349,7 +351,7 @@ mod tests {
     fn list_new_drops_the_star_echo() {
         // `UID FETCH 8:*` when the highest UID is 7 still answers with UID 7.
         let mut s = session("* 3 FETCH (UID 7 RFC822.SIZE 120)\r\na3 OK done\r\n");
-        let selected = Selected { folder: "INBOX".into(), uid_validity: 1, exists: 3 };
+        let selected = Selected { folder: "INBOX".into(), uid_validity: 1, exists: 3, uid_next: Some(8) };
         assert!(list_new(&mut s, "t", &selected, 7, None).unwrap().is_empty());
     }
 
