@@ -122,7 +122,7 @@ struct Ctx {
 impl Generator {
     /// `key` signs the recipient-token header of the originals; without it they carry none.
     pub fn new(seed: u64, key: Option<TokenKey>) -> Generator {
-        Generator { rng: Rng(seed ^ 0x5EED_0F_11_57), seed, n: 0, key }
+        Generator { rng: Rng(seed ^ 0x005E_ED0F_1157), seed, n: 0, key }
     }
 
     pub fn next_message(&mut self) -> Generated {

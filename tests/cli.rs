@@ -141,7 +141,7 @@ fn kill_9_mid_ingest_then_rerun_equals_a_clean_run() {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn ingest");
-    let rt = crate::util::runtime();
+    let rt = crate::fixtures::runtime();
     let started = Instant::now();
     let committed = loop {
         let n = rt.block_on(count_messages(&env.path("killed.db")));
@@ -207,7 +207,7 @@ fn locked_database_fails_after_the_busy_timeout() {
     assert_eq!(first.new, 5);
     let other = env.generate("b.mbox", 5, &["--seed", "2"]);
     let config = env.config("[database]\nbusy_timeout_ms = 300\n");
-    let rt = crate::util::runtime();
+    let rt = crate::fixtures::runtime();
     let options = sqlx::sqlite::SqliteConnectOptions::new().filename(env.path("locked.db"));
     let mut holder = rt.block_on(sqlx::SqliteConnection::connect_with(&options)).expect("open");
     rt.block_on(holder.execute("begin exclusive")).expect("lock");

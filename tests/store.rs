@@ -4,7 +4,7 @@ use listhygiene::resolve::Resolver;
 use listhygiene::source::Locator;
 use listhygiene::store::ImapCheckpoint;
 
-use crate::util::{bounce, open, prepared, runtime};
+use crate::fixtures::{bounce, open, prepared, runtime};
 
 #[test]
 fn double_ingest_adds_nothing() {
@@ -54,7 +54,7 @@ fn header_only_complaint_is_kept_unresolved_then_resolved_by_verp() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&rt, &dir);
     let ids = Identifiers { verp: Some("Neko@Example.JP".into()), ..Identifiers::default() };
-    let complaint = crate::util::header_only_complaint("<orig-1@news.example.com>", ids);
+    let complaint = crate::fixtures::header_only_complaint("<orig-1@news.example.com>", ids);
     let only_send_log = Resolver { order: vec![Method::SendLog], key: None };
     let out = rt.block_on(store.ingest(&[prepared("Subject: c\n\n1\n", complaint.clone())], &only_send_log)).unwrap();
     assert_eq!((out.counts.new, out.counts.events, out.counts.unresolved), (1, 0, 1));

@@ -226,6 +226,8 @@ struct Open {
 /// Reads the error section line by line into findings.
 fn read_lines(section: &str, excluded: &[String]) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
+    // Address → index in `findings`: a bounce may list thousands of recipients.
+    let mut index_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut open: Option<Open> = None;
     for raw_line in section.lines() {
         let line = raw_line.trim_end_matches('\r');
@@ -242,13 +244,10 @@ fn read_lines(section: &str, excluded: &[String]) -> Vec<Finding> {
         match recipient_on_line(trimmed, &lower, excluded) {
             Some((address, rest)) => {
                 close(&mut open, &mut findings);
-                let index = match findings.iter().position(|f| f.address == address) {
-                    Some(i) => i,
-                    None => {
-                        findings.push(Finding { address, ..Finding::default() });
-                        findings.len() - 1
-                    }
-                };
+                let index = *index_of.entry(address.clone()).or_insert_with(|| {
+                    findings.push(Finding { address, ..Finding::default() });
+                    findings.len() - 1
+                });
                 let mut lines = Vec::new();
                 if !rest.is_empty() {
                     lines.push(rest);
@@ -258,7 +257,7 @@ fn read_lines(section: &str, excluded: &[String]) -> Vec<Finding> {
             None => {
                 if let Some(o) = open.as_mut() {
                     o.lines.push(trimmed.to_owned());
-                } else if let Some(i) = mentioned_recipient(&findings, trimmed) {
+                } else if let Some(i) = mentioned_recipient(&index_of, trimmed) {
                     append(&mut findings[i], trimmed);
                 }
             }
@@ -287,9 +286,14 @@ fn append(finding: &mut Finding, line: &str) {
 }
 
 /// The index of an already found recipient that this transcript line mentions.
-fn mentioned_recipient(findings: &[Finding], line: &str) -> Option<usize> {
-    let found = address::find_all(line);
-    findings.iter().position(|f| found.iter().any(|a| address::normalise(a).as_deref() == Some(f.address.as_str())))
+fn mentioned_recipient(index_of: &std::collections::HashMap<String, usize>, line: &str) -> Option<usize> {
+    if !line.contains('@') {
+        return None;
+    }
+    address::find_all(line)
+        .into_iter()
+        .filter_map(address::normalise)
+        .find_map(|a| index_of.get(&a).copied())
 }
 
 /// Words that make a `label: address` line a failure report about that address.
@@ -314,7 +318,7 @@ fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(St
         _ => first,
     };
     let normalised = address::normalise(chosen)?;
-    if address::is_system_mailbox(&normalised) {
+    if address::is_mailer_daemon(&normalised) {
         return None;
     }
     let chosen_end = line.find(chosen).map_or(start + first.len(), |i| i + chosen.len());
@@ -339,7 +343,10 @@ fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(St
     }
     // A delivery-failure sentence naming it (but not the bounce's own addressee, which such
     // prose also names: "your message to … from you@…").
-    if !excluded.contains(&normalised) && SENTENCE_LEADS.iter().any(|lead| lower_before.contains(lead)) {
+    if !excluded.contains(&normalised)
+        && !address::is_system_mailbox(&normalised)
+        && SENTENCE_LEADS.iter().any(|lead| lower_before.contains(lead))
+    {
         return Some((normalised, line.to_owned()));
     }
     None

@@ -510,6 +510,8 @@ mod never_panics {
                 command: command.map(|i| commands[i]),
                 action: None,
                 remote_mta: host.as_deref(),
+                reporting_mta: host.as_deref(),
+                recipient: None,
                 preset: None,
             };
             let _ = decide(&evidence);
