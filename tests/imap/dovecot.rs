@@ -183,7 +183,7 @@ impl Dovecot {
         let mut out = Vec::new();
         if mailbox.exists > 0 {
             for f in s.fetch("1:*", "(UID FLAGS)").expect("fetch flags").iter() {
-                let seen = f.flags().iter().any(|fl| *fl == imap::types::Flag::Seen);
+                let seen = f.flags().contains(&imap::types::Flag::Seen);
                 out.push((f.uid.expect("uid"), seen));
             }
         }
