@@ -206,6 +206,19 @@ fn move_reports_and_other_to_over_implicit_tls() {
 }
 
 #[test]
+fn a_missing_folder_is_an_error_but_the_other_folders_are_polled() {
+    let Some(d) = Dovecot::shared() else { return };
+    let user = d.new_user("missing");
+    d.append(&user, "INBOX", &[messages::bounce(1)]);
+    let s = Setup::new(d, &user, "folders = [\"No such folder\", \"INBOX\"]");
+    let (out, summary) = s.poll(d);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("account test, folder No such folder: cannot open folder"), "{}", stderr(&out));
+    let summary = summary.expect("summary");
+    assert_eq!((summary.new, summary.errors), (1, 1), "{summary:?}");
+}
+
+#[test]
 fn delete_removes_only_reports() {
     let Some(d) = Dovecot::shared() else { return };
     let user = d.new_user("delete");

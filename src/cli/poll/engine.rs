@@ -33,6 +33,8 @@ pub struct PollCounts {
     pub actions_failed: u64,
     /// Messages whose after-actions were re-applied after an interrupted run.
     pub reapplied: u64,
+    /// Folders the server would not open (the other folders are still polled).
+    pub folders_failed: u64,
 }
 
 impl std::ops::AddAssign for PollCounts {
@@ -41,6 +43,7 @@ impl std::ops::AddAssign for PollCounts {
         self.fetch_failed += o.fetch_failed;
         self.actions_failed += o.actions_failed;
         self.reapplied += o.reapplied;
+        self.folders_failed += o.folders_failed;
     }
 }
 
@@ -90,8 +93,15 @@ impl Poller {
             if self.stopping() {
                 return Ok(PassEnd::Stopped);
             }
-            if self.folder(rt, conn, folder, totals)? == PassEnd::Stopped {
-                return Ok(PassEnd::Stopped);
+            match self.folder(rt, conn, folder, totals) {
+                Ok(PassEnd::Stopped) => return Ok(PassEnd::Stopped),
+                Ok(PassEnd::Done) => {}
+                // A folder the server refuses (missing, no rights) does not stop the others.
+                Err(e) if e.downcast_ref::<imap::ImapError>().is_some_and(|i| i.stage == imap::Stage::Select && !i.connection_broken) => {
+                    tracing::error!("{e:#}");
+                    totals.folders_failed += 1;
+                }
+                Err(e) => return Err(e),
             }
         }
         Ok(PassEnd::Done)

@@ -48,7 +48,8 @@ pub struct PollArgs {
 struct Summary {
     #[serde(flatten)]
     counts: IngestCounts,
-    /// Messages the server would not deliver, and accounts that could not be polled.
+    /// Messages the server would not deliver, folders it would not open, and accounts that
+    /// could not be polled.
     errors: u64,
     seconds: f64,
     /// Batches whose after-actions the server refused (tried again next time).
@@ -215,7 +216,7 @@ fn finish(results: Vec<(String, AccountResult)>, started: Instant, json: bool) -
     }
     let summary = Summary {
         counts: totals.ingest,
-        errors: totals.fetch_failed + failed.len() as u64,
+        errors: totals.fetch_failed + totals.folders_failed + failed.len() as u64,
         seconds: started.elapsed().as_secs_f64(),
         actions_failed: totals.actions_failed,
         reapplied: totals.reapplied,
