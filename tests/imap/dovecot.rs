@@ -48,7 +48,12 @@ impl Dovecot {
         if skipped() {
             return None;
         }
-        Some(SHARED.get_or_init(|| Dovecot::start_in(tempfile::tempdir().expect("tempdir"))))
+        Some(SHARED.get_or_init(|| {
+            // A static is never dropped: the script's watcher stops it and deletes its
+            // directory when this test binary exits.
+            let dir = tempfile::tempdir().expect("tempdir").keep();
+            Dovecot::run_start(&dir, true)
+        }))
     }
 
     /// A private instance, for tests that kill or restart the server.
@@ -61,19 +66,20 @@ impl Dovecot {
 
     fn start_in(temp: tempfile::TempDir) -> Dovecot {
         let dir = temp.path().to_owned();
-        let mut d = Dovecot::run_start(&dir);
+        let mut d = Dovecot::run_start(&dir, false);
         d._temp = Some(temp);
         d
     }
 
-    /// Starts (or restarts, same ports and mail) the instance in `dir`.
-    pub fn run_start(dir: &Path) -> Dovecot {
-        let out = Command::new("bash")
-            .arg(SCRIPT)
-            .arg("start")
-            .arg(dir)
-            .arg("--owner")
-            .arg(std::process::id().to_string())
+    /// Starts (or restarts, same ports and mail) the instance in `dir`. It is stopped when
+    /// this process exits at the latest (and `dir` deleted then if `cleanup`).
+    fn run_start(dir: &Path, cleanup: bool) -> Dovecot {
+        let mut command = Command::new("bash");
+        command.arg(SCRIPT).arg("start").arg(dir).arg("--owner").arg(std::process::id().to_string());
+        if cleanup {
+            command.arg("--cleanup");
+        }
+        let out = command
             .output()
             .unwrap_or_else(|e| panic!("cannot run {SCRIPT}: {e}"));
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -118,7 +124,7 @@ impl Dovecot {
 
     /// Starts it again after [`Dovecot::kill`]: same ports, same mail.
     pub fn restart(&self) {
-        let again = Dovecot::run_start(&self.dir);
+        let again = Dovecot::run_start(&self.dir, false);
         assert_eq!((again.port, again.tls_port), (self.port, self.tls_port), "restart must reuse the ports");
     }
 
@@ -218,6 +224,16 @@ impl Dovecot {
         s.logout().ok();
         assert_eq!(now, Some(new), "UIDVALIDITY did not change");
         new
+    }
+}
+
+/// A private instance is killed before its directory is deleted (a Dovecot whose directory is
+/// gone could no longer be stopped by the script).
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        if self._temp.is_some() {
+            let _ = Command::new("bash").arg(SCRIPT).arg("kill").arg(&self.dir).status();
+        }
     }
 }
 

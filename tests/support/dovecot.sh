@@ -2,9 +2,11 @@
 # A throwaway Dovecot IMAP server on loopback, for listhygiene's integration tests, the IMAP
 # benchmark and .ci/run. Nothing under /etc/dovecot is read or written.
 #
-#   tests/support/dovecot.sh start DIR [--owner PID]   start an instance in DIR (created if
+#   tests/support/dovecot.sh start DIR [--owner PID [--cleanup]]
+#                                                      start an instance in DIR (created if
 #                                                      missing); with --owner, it stops itself
-#                                                      once process PID has exited
+#                                                      once process PID has exited (and with
+#                                                      --cleanup then deletes DIR)
 #   tests/support/dovecot.sh stop DIR                  stop it (waits until it has stopped)
 #   tests/support/dovecot.sh kill DIR                  SIGKILL every process of the instance
 #   tests/support/dovecot.sh install                   install Dovecot if missing (root + apt)
@@ -175,7 +177,7 @@ make_cert() {
 master_pid() { cat "$1/run/master.pid" 2>/dev/null || true; }
 
 start() {
-  local d=$1 owner=${2:-}
+  local d=$1 owner=${2:-} cleanup=${3:-}
   install_dovecot
   mkdir -p "$d"
   d=$(cd "$d" && pwd)
@@ -200,8 +202,8 @@ start() {
         . "$d/ports.env"
         if [ -n "$owner" ]; then
           # Stop with the owner: a test binary that ends (or dies) takes its server with it.
-          nohup bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; "$2" stop "$3"' \
-            _ "$owner" "$(readlink -f "$0")" "$d" >/dev/null 2>&1 &
+          nohup bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; bash "$2" stop "$3"; [ "$4" = 1 ] && rm -rf "$3"' \
+            _ "$owner" "$(readlink -f "$0")" "$d" "$cleanup" >/dev/null 2>&1 &
         fi
         cat <<OUT
 IMAP_PORT=$IMAP_PORT
@@ -254,12 +256,13 @@ kill_all() {
 cmd=${1:-}
 case "$cmd" in
   start)
-    [ $# -ge 2 ] || die "usage: $0 start DIR [--owner PID]"
-    owner=""
+    [ $# -ge 2 ] || die "usage: $0 start DIR [--owner PID [--cleanup]]"
+    owner=""; cleanup=""
     if [ "${3:-}" = "--owner" ]; then owner=${4:?--owner needs a PID}; fi
-    start "$2" "$owner" ;;
+    if [ "${5:-}" = "--cleanup" ]; then cleanup=1; fi
+    start "$2" "$owner" "$cleanup" ;;
   stop) [ $# -ge 2 ] || die "usage: $0 stop DIR"; stop "$(cd "$2" 2>/dev/null && pwd || echo "$2")" ;;
   kill) [ $# -ge 2 ] || die "usage: $0 kill DIR"; kill_all "$(cd "$2" 2>/dev/null && pwd || echo "$2")" ;;
   install) install_dovecot ;;
-  *) die "usage: $0 start DIR [--owner PID] | stop DIR | kill DIR | install" ;;
+  *) die "usage: $0 start DIR [--owner PID [--cleanup]] | stop DIR | kill DIR | install" ;;
 esac
