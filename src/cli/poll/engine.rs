@@ -162,9 +162,13 @@ impl Poller {
             let options = self.prepare_options.clone();
             let prep_meta = meta.clone();
             scope.spawn(move || {
-                let mut preparer = Preparer::new(options);
+                let mut preparers = [Preparer::new(options.clone()), Preparer::new(options)];
                 for ticket in job_rx {
-                    let result = ticket.wait().map(|fetched| prepare(&mut preparer, &prep_meta, fetched));
+                    let t0 = Instant::now();
+                    let fetched = ticket.wait();
+                    let t1 = Instant::now();
+                    let result = fetched.map(|fetched| prepare(&mut preparers, &prep_meta, fetched));
+                    tracing::trace!("prepare: waited {:.1?} for the fetch, prepared in {:.1?}", t1 - t0, t1.elapsed());
                     if done_tx.send(result).is_err() {
                         break;
                     }
@@ -191,9 +195,8 @@ impl Poller {
                 let t1 = Instant::now();
                 let kinds = self.store_batch(rt, &meta, batch, last_uid, totals)?;
                 let stored = t1.elapsed();
-                // The previous batch's actions ran before this batch's (commands run in order).
                 let t2 = Instant::now();
-                acting.check(self, rt, folder, totals)?;
+                acting.settle(self, rt, folder, totals, false)?;
                 tracing::debug!(
                     "account {name}, folder {folder}: batch {} of {}: waited {waited:.1?} for it, stored in {stored:.1?}, \
                      previous actions {:.1?}",
@@ -205,11 +208,11 @@ impl Poller {
                 acting.push((!actions.is_empty()).then(|| conn.apply(folder, actions)), last_uid);
                 if stopping && i + 1 < batches.len() {
                     tracing::info!("account {name}, folder {folder}: stopping after the batch in hand");
-                    acting.check(self, rt, folder, totals)?;
+                    acting.settle(self, rt, folder, totals, true)?;
                     return Ok(PassEnd::Stopped);
                 }
             }
-            acting.check(self, rt, folder, totals)?;
+            acting.settle(self, rt, folder, totals, true)?;
             Ok(PassEnd::Done)
         })
     }
@@ -225,6 +228,9 @@ impl Poller {
         totals: &mut PollCounts,
     ) -> anyhow::Result<Vec<(u32, bool)>> {
         let BatchMeta { account: name, folder, uid_validity } = meta;
+        if batch.panicked {
+            anyhow::bail!("account {name}, folder {folder}: preparing a batch failed (a bug: please report it)");
+        }
         for (uid, why) in &batch.failed {
             tracing::error!(
                 "account {name}, folder {folder}: UID {uid}: the server would not deliver the message ({why}); \
@@ -315,13 +321,34 @@ struct BatchMeta {
 struct PreparedBatch {
     prepared: Vec<Prepared>,
     failed: Vec<(u32, String)>,
+    /// A preparing thread panicked: nothing of this batch may be stored.
+    panicked: bool,
 }
 
-fn prepare(preparer: &mut Preparer, meta: &BatchMeta, fetched: FetchedBatch) -> PreparedBatch {
+/// Digests, parses and compresses a fetched batch, in two halves on two threads (parsing is
+/// the CPU-heavy part of a poll); the order of the messages is kept.
+fn prepare(preparers: &mut [Preparer; 2], meta: &BatchMeta, fetched: FetchedBatch) -> PreparedBatch {
     let received = now();
+    let mut messages = fetched.messages;
+    let second_half = messages.split_off(messages.len() / 2);
+    let [first, second] = preparers;
+    let (mut prepared, rest) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| prepare_all(second, meta, second_half, received));
+        let mine = prepare_all(first, meta, messages, received);
+        (mine, other.join())
+    });
+    match rest {
+        Ok(rest) => prepared.extend(rest),
+        // Cannot happen short of a bug in the parser; the checkpoint must not pass messages
+        // that were not stored, so this batch fails as a whole.
+        Err(_) => return PreparedBatch { prepared: Vec::new(), failed: Vec::new(), panicked: true },
+    }
+    PreparedBatch { prepared, failed: fetched.failed, panicked: false }
+}
+
+fn prepare_all(preparer: &mut Preparer, meta: &BatchMeta, messages: Vec<imap::Fetched>, received: i64) -> Vec<Prepared> {
     let file = format!("{}/{}", meta.account, meta.folder);
-    let prepared = fetched
-        .messages
+    messages
         .into_iter()
         .map(|m| {
             let message = RawMessage {
@@ -337,8 +364,7 @@ fn prepare(preparer: &mut Preparer, meta: &BatchMeta, fetched: FetchedBatch) -> 
             };
             preparer.prepare(message, m.internal_date.unwrap_or(received))
         })
-        .collect();
-    PreparedBatch { prepared, failed: fetched.failed }
+        .collect()
 }
 
 fn uid_of(p: &Prepared) -> u32 {
@@ -348,28 +374,48 @@ fn uid_of(p: &Prepared) -> u32 {
     }
 }
 
-/// The after-actions in flight for one folder, in batch order. The mark advances only over
-/// batches whose actions are done; after a refused batch it stays put for this run.
+/// The after-actions in flight for one folder, in batch order. They are looked at without
+/// waiting while batches go on (an action queued behind a prefetch must not hold up the
+/// writer) and waited for at the end. The mark advances only over batches whose actions are
+/// done; after a refused batch it stays put for this run.
 struct Acting {
     uid_validity: u32,
-    in_flight: Option<(Option<Ticket<()>>, u32)>,
+    in_flight: std::collections::VecDeque<(Option<Ticket<()>>, u32)>,
     blocked: bool,
 }
 
 impl Acting {
     fn new(uid_validity: u32) -> Acting {
-        Acting { uid_validity, in_flight: None, blocked: false }
+        Acting { uid_validity, in_flight: std::collections::VecDeque::new(), blocked: false }
     }
 
     fn push(&mut self, ticket: Option<Ticket<()>>, last_uid: u32) {
-        self.in_flight = Some((ticket, last_uid));
+        self.in_flight.push_back((ticket, last_uid));
     }
 
-    /// Waits for the actions in flight and moves the mark.
-    fn check(&mut self, poller: &Poller, rt: &tokio::runtime::Runtime, folder: &str, totals: &mut PollCounts) -> anyhow::Result<()> {
-        let Some((ticket, last_uid)) = self.in_flight.take() else { return Ok(()) };
-        if let Some(ticket) = ticket {
-            match ticket.wait() {
+    /// Takes in the actions that are done (all of them when `wait`) and moves the mark.
+    fn settle(
+        &mut self,
+        poller: &Poller,
+        rt: &tokio::runtime::Runtime,
+        folder: &str,
+        totals: &mut PollCounts,
+        wait: bool,
+    ) -> anyhow::Result<()> {
+        let mut done_through = None;
+        while let Some((ticket, last_uid)) = self.in_flight.pop_front() {
+            let result = match ticket {
+                None => Ok(()),
+                Some(ticket) if wait => ticket.wait(),
+                Some(ticket) => match ticket.try_wait() {
+                    Ok(result) => result,
+                    Err(ticket) => {
+                        self.in_flight.push_front((Some(ticket), last_uid));
+                        break;
+                    }
+                },
+            };
+            match result {
                 Ok(()) => {}
                 Err(e) if e.connection_broken => return Err(e.into()),
                 Err(e) => {
@@ -378,9 +424,12 @@ impl Acting {
                     self.blocked = true;
                 }
             }
+            if !self.blocked {
+                done_through = Some(last_uid);
+            }
         }
-        if !self.blocked {
-            let mark = Mark { uid_validity: self.uid_validity, acted_uid: last_uid };
+        if let Some(acted_uid) = done_through {
+            let mark = Mark { uid_validity: self.uid_validity, acted_uid };
             rt.block_on(marks::save(&poller.store, &poller.account.name, folder, mark, now()))?;
         }
         Ok(())

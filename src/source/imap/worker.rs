@@ -50,6 +50,20 @@ pub struct Ticket<T> {
 }
 
 impl<T> Ticket<T> {
+    /// The reply if it has come, else the ticket back.
+    pub fn try_wait(self) -> Result<Result<T, ImapError>, Ticket<T>> {
+        match self.rx.try_recv() {
+            Ok(result) => Ok(result),
+            Err(mpsc::TryRecvError::Empty) => Err(self),
+            Err(mpsc::TryRecvError::Disconnected) => Ok(Err(ImapError::new(
+                &self.account,
+                Stage::Fetch,
+                "the connection thread ended unexpectedly",
+            )
+            .broken())),
+        }
+    }
+
     pub fn wait(self) -> Result<T, ImapError> {
         self.rx.recv().unwrap_or_else(|_| {
             Err(ImapError::new(&self.account, Stage::Fetch, "the connection thread ended unexpectedly"))
