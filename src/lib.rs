@@ -10,6 +10,7 @@ pub mod source;
 pub mod generate;
 pub mod import;
 pub mod provider;
+pub mod report;
 pub mod resolve;
 pub mod store;
 pub mod token;

@@ -3,7 +3,10 @@
 //! `--map column=field` overrides, delimiter sniffing, time parsing, and row errors that carry
 //! their line number (`FILE:LINE: message`). Pure apart from reading the CSV it is handed.
 
+pub mod engagement;
 pub mod sends;
+pub mod subscribers;
+pub mod suppressions;
 
 use std::fmt;
 
@@ -138,6 +141,10 @@ pub fn parse_time(value: &str) -> Result<i64, String> {
     if let Ok(d) = DateTime::parse_from_rfc2822(v) {
         return Ok(d.timestamp());
     }
+    // Mailgun writes RFC 2822 dates with a `UTC` zone, which RFC 2822 does not name.
+    if let Some(d) = v.strip_suffix(" UTC").and_then(|t| DateTime::parse_from_rfc2822(&format!("{t} +0000")).ok()) {
+        return Ok(d.timestamp());
+    }
     for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S"] {
         if let Ok(d) = NaiveDateTime::parse_from_str(v, format) {
             return Ok(d.and_utc().timestamp());
@@ -189,6 +196,7 @@ mod tests {
         assert_eq!(parse_time("2026-10-01 00:00:00").unwrap(), 1_790_812_800);
         assert_eq!(parse_time("2026-10-01").unwrap(), 1_790_812_800);
         assert_eq!(parse_time("Thu, 01 Oct 2026 02:00:00 +0200").unwrap(), 1_790_812_800);
+        assert_eq!(parse_time("Thu, 01 Oct 2026 00:00:00 UTC").unwrap(), 1_790_812_800);
         assert!(parse_time("yesterday").is_err());
     }
 

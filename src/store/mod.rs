@@ -7,10 +7,12 @@
 mod error;
 pub mod event;
 pub mod imap;
+pub mod lists;
 pub mod ingest;
 pub mod pipeline;
 pub mod query;
 pub mod reparse;
+pub mod report;
 pub mod sends;
 mod sendindex;
 
