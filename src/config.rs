@@ -67,12 +67,15 @@ impl Default for ParseConfig {
     }
 }
 
-/// How to connect to one IMAP mailbox.
+/// How to connect to one IMAP mailbox, and what to do with what is read there. Holds no
+/// secret: only where to read the password or token from.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImapAccount {
+    /// Names the account in logs, errors, `--account`, checkpoints and the lock file.
     pub name: String,
     pub host: String,
+    /// Defaults to 993 for `tls = "implicit"`, 143 otherwise.
     #[serde(default)]
     pub port: Option<u16>,
     #[serde(default)]
@@ -82,6 +85,7 @@ pub struct ImapAccount {
     pub password_env: Option<String>,
     #[serde(default)]
     pub password_file: Option<PathBuf>,
+    /// Run with `sh -c`; its standard output, trimmed, is the password.
     #[serde(default)]
     pub password_command: Option<String>,
     #[serde(default)]
@@ -92,31 +96,150 @@ pub struct ImapAccount {
     #[serde(default = "default_folders")]
     pub folders: Vec<String>,
     /// What to do with a report once it is safely stored: `seen`, `move:FOLDER`, `delete`, `leave`.
-    #[serde(default = "default_after")]
-    pub after: String,
+    #[serde(default)]
+    pub after: After,
     /// Folder for messages that are not reports; unset leaves them untouched and unseen.
     #[serde(default)]
     pub other_to: Option<String>,
+    /// Messages fetched (and committed) together.
     #[serde(default = "default_batch_size")]
     pub batch_size: usize,
+    /// PEM file with the certificate(s) to trust instead of the built-in public roots.
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
     /// Seconds to wait for the server before giving up on a read or a connect.
     #[serde(default = "default_timeout")]
     pub timeout_secs: u64,
+    /// `poll --watch`: seconds between polls when the server has no IDLE (or for the folders
+    /// after the first, which IDLE cannot watch).
+    #[serde(default = "default_watch_interval")]
+    pub watch_interval_secs: u64,
+    /// `poll --watch`: IDLE is ended and re-issued after this many seconds (at most 29 minutes,
+    /// RFC 2177), which also keeps NAT and firewalls from dropping the connection.
+    #[serde(default = "default_idle_keepalive")]
+    pub idle_keepalive_secs: u64,
 }
 
 fn default_folders() -> Vec<String> {
     vec!["INBOX".to_owned()]
-}
-fn default_after() -> String {
-    "seen".to_owned()
 }
 fn default_batch_size() -> usize {
     500
 }
 fn default_timeout() -> u64 {
     60
+}
+fn default_watch_interval() -> u64 {
+    60
+}
+fn default_idle_keepalive() -> u64 {
+    25 * 60
+}
+
+/// The largest batch accepted: a UID FETCH of this many messages is one response in memory.
+pub const MAX_IMAP_BATCH: usize = 5000;
+
+impl ImapAccount {
+    /// The port to connect to, with the usual default for the TLS mode.
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            TlsMode::Implicit => 993,
+            TlsMode::Starttls | TlsMode::None => 143,
+        })
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |what: String| Err(ConfigError::Invalid(format!("[[imap]] account {:?}: {what}", self.name)));
+        if self.name.is_empty()
+            || !self.name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            return bad("name must be letters, digits, '-', '_' or '.' (it names a lock file)".to_owned());
+        }
+        if self.host.trim().is_empty() {
+            return bad("host is empty".to_owned());
+        }
+        if self.tls == TlsMode::None && !is_loopback(&self.host) {
+            return bad(format!(
+                "tls = \"none\" is only allowed for a loopback host (localhost, 127.0.0.1, ::1), not {:?}; \
+                 use tls = \"implicit\" or \"starttls\"",
+                self.host
+            ));
+        }
+        let sources = [self.password_env.is_some(), self.password_file.is_some(), self.password_command.is_some()]
+            .into_iter()
+            .filter(|&x| x)
+            .count();
+        match self.auth {
+            AuthMethod::Login if sources != 1 => {
+                return bad("set exactly one of password_env, password_file, password_command".to_owned());
+            }
+            AuthMethod::Xoauth2 if self.token_command.is_none() => {
+                return bad("auth = \"xoauth2\" needs token_command".to_owned());
+            }
+            AuthMethod::Xoauth2 if sources != 0 => {
+                return bad("auth = \"xoauth2\" takes token_command, not a password".to_owned());
+            }
+            AuthMethod::Login if self.token_command.is_some() => {
+                return bad("token_command is only used with auth = \"xoauth2\"".to_owned());
+            }
+            _ => {}
+        }
+        if self.folders.is_empty() {
+            return bad("folders is empty".to_owned());
+        }
+        let mut seen = BTreeMap::new();
+        for folder in &self.folders {
+            if folder.is_empty() {
+                return bad("a folder name is empty".to_owned());
+            }
+            if seen.insert(folder.as_str(), ()).is_some() {
+                return bad(format!("folder {folder:?} is listed twice"));
+            }
+        }
+        let targets = self.other_to.iter().chain(match &self.after {
+            After::Move(target) => Some(target),
+            _ => None,
+        });
+        if let Some(name) = self.folders.iter().chain(targets).find(|n| n.chars().any(char::is_control)) {
+            return bad(format!("folder name {name:?} contains a control character"));
+        }
+        // Moving into a folder that is also read would fetch the moved message again, forever.
+        if let After::Move(target) = &self.after
+            && self.folders.contains(target)
+        {
+            return bad(format!("after = \"move:{target}\" moves into a folder that is also read"));
+        }
+        if let Some(target) = &self.other_to {
+            if target.is_empty() {
+                return bad("other_to is empty".to_owned());
+            }
+            if self.folders.contains(target) {
+                return bad(format!("other_to = {target:?} is also a folder that is read"));
+            }
+        }
+        if self.batch_size == 0 || self.batch_size > MAX_IMAP_BATCH {
+            return bad(format!("batch_size must be between 1 and {MAX_IMAP_BATCH}"));
+        }
+        if self.timeout_secs == 0 {
+            return bad("timeout_secs must be at least 1".to_owned());
+        }
+        if self.watch_interval_secs == 0 {
+            return bad("watch_interval_secs must be at least 1".to_owned());
+        }
+        if self.idle_keepalive_secs == 0 || self.idle_keepalive_secs > 29 * 60 {
+            return bad("idle_keepalive_secs must be between 1 and 1740 (29 minutes)".to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// True for `localhost` and loopback addresses: the only hosts `tls = "none"` may talk to.
+pub fn is_loopback(host: &str) -> bool {
+    let host = host.trim().trim_start_matches('[').trim_end_matches(']');
+    if host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost") {
+        return true;
+    }
+    host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -135,6 +258,50 @@ pub enum AuthMethod {
     #[default]
     Login,
     Xoauth2,
+}
+
+/// What `poll` does on the server with a report once the database has committed it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum After {
+    /// Set `\Seen`.
+    #[default]
+    Seen,
+    /// Move to this folder (created if missing).
+    Move(String),
+    /// Delete (expunging only the messages processed).
+    Delete,
+    /// Touch nothing; the checkpoint alone keeps it from being read again.
+    Leave,
+}
+
+impl TryFrom<String> for After {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        match value.as_str() {
+            "seen" => Ok(After::Seen),
+            "delete" => Ok(After::Delete),
+            "leave" => Ok(After::Leave),
+            other => match other.strip_prefix("move:") {
+                Some(folder) if !folder.trim().is_empty() => Ok(After::Move(folder.to_owned())),
+                _ => Err(format!(
+                    "after = {other:?}: expected \"seen\", \"move:FOLDER\", \"delete\" or \"leave\""
+                )),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for After {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            After::Seen => f.write_str("seen"),
+            After::Move(folder) => write!(f, "move:{folder}"),
+            After::Delete => f.write_str("delete"),
+            After::Leave => f.write_str("leave"),
+        }
+    }
 }
 
 /// How complaints without an address are resolved (DESIGN.md "Recipient resolution").
@@ -292,6 +459,7 @@ impl Config {
             if names.insert(account.name.as_str(), ()).is_some() {
                 return Err(ConfigError::Invalid(format!("two [[imap]] accounts are named {:?}", account.name)));
             }
+            account.validate()?;
         }
         Ok(())
     }
@@ -423,6 +591,74 @@ mod tests {
         let a = &c.imap[0];
         assert_eq!(a.tls, TlsMode::Implicit);
         assert_eq!(a.folders, vec!["INBOX"]);
-        assert_eq!(a.after, "seen");
+        assert_eq!(a.after, After::Seen);
+        assert_eq!(a.port(), 993);
+        assert_eq!(a.batch_size, 500);
+    }
+
+    fn account(extra: &str) -> Result<Config, ConfigError> {
+        Config::from_toml(&format!(
+            "[[imap]]\nname = \"jmrp\"\nhost = \"imap.example.com\"\nusername = \"fbl\"\n{extra}"
+        ))
+    }
+
+    #[test]
+    fn after_values() {
+        let c = account("password_env = \"P\"\nafter = \"move:Done/FBL\"").unwrap();
+        assert_eq!(c.imap[0].after, After::Move("Done/FBL".to_owned()));
+        for (text, want) in [("seen", After::Seen), ("delete", After::Delete), ("leave", After::Leave)] {
+            let c = account(&format!("password_env = \"P\"\nafter = \"{text}\"")).unwrap();
+            assert_eq!(c.imap[0].after, want);
+            assert_eq!(c.imap[0].after.to_string(), text);
+        }
+        for bad in ["move:", "trash", "Seen"] {
+            let err = account(&format!("password_env = \"P\"\nafter = \"{bad}\"")).unwrap_err();
+            assert!(err.to_string().contains("move:FOLDER"), "{err}");
+        }
+    }
+
+    #[test]
+    fn plain_text_only_for_loopback() {
+        let err = account("password_env = \"P\"\ntls = \"none\"").unwrap_err().to_string();
+        assert!(err.contains("jmrp") && err.contains("loopback"), "{err}");
+        for host in ["localhost", "127.0.0.1", "::1", "[::1]", "127.1.2.3"] {
+            let c = Config::from_toml(&format!(
+                "[[imap]]\nname = \"t\"\nhost = \"{host}\"\nusername = \"u\"\npassword_env = \"P\"\ntls = \"none\""
+            ));
+            assert!(c.is_ok(), "{host}: {:?}", c.err());
+        }
+        assert!(!is_loopback("10.0.0.1"));
+        assert!(!is_loopback("localhost.example.com"));
+    }
+
+    #[test]
+    fn exactly_one_password_source() {
+        let none = account("").unwrap_err().to_string();
+        assert!(none.contains("exactly one of password_env"), "{none}");
+        let two = account("password_env = \"P\"\npassword_command = \"pass x\"").unwrap_err().to_string();
+        assert!(two.contains("exactly one"), "{two}");
+        let oauth = account("auth = \"xoauth2\"").unwrap_err().to_string();
+        assert!(oauth.contains("token_command"), "{oauth}");
+        assert!(account("auth = \"xoauth2\"\ntoken_command = \"get-token\"").is_ok());
+    }
+
+    #[test]
+    fn moving_into_a_read_folder_is_refused() {
+        let err = account("password_env = \"P\"\nfolders = [\"INBOX\", \"Done\"]\nafter = \"move:Done\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("also read"), "{err}");
+        let err = account("password_env = \"P\"\nother_to = \"INBOX\"").unwrap_err().to_string();
+        assert!(err.contains("other_to"), "{err}");
+    }
+
+    #[test]
+    fn limits_and_names() {
+        assert!(account("password_env = \"P\"\nbatch_size = 0").is_err());
+        assert!(account("password_env = \"P\"\nidle_keepalive_secs = 1800").is_err());
+        let err = Config::from_toml("[[imap]]\nname = \"a/b\"\nhost = \"h\"\nusername = \"u\"\npassword_env = \"P\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("lock file"), "{err}");
     }
 }

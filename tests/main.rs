@@ -1,9 +1,12 @@
-//! The one integration test binary: modules per area.
+//! The one integration test binary: modules per area (imap and imap_poll run against a real
+//! Dovecot on loopback, started by tests/support/dovecot.sh).
 
 mod architecture;
 mod cli;
 mod fixtures;
 mod golden;
+mod imap;
+mod imap_poll;
 mod imports;
 mod report;
 mod robustness;

@@ -9,6 +9,7 @@ mod import;
 mod ingest;
 mod parallel;
 mod parse;
+mod poll;
 mod reparse;
 mod report;
 mod storage;
@@ -57,6 +58,8 @@ pub enum Command {
     Parse(parse::ParseArgs),
     /// Parse messages and store them in the database (idempotent: a second run adds nothing)
     Ingest(ingest::IngestArgs),
+    /// Read new messages from the configured IMAP accounts into the database
+    Poll(poll::PollArgs),
     /// Load a CSV into the database (all or nothing)
     Import(import::ImportArgs),
     /// Signed recipient tokens for complaints that hide the recipient
@@ -124,6 +127,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Parse(args) => parse::run(&ctx, args),
         Command::Ingest(args) => ingest::run(&ctx, args, cli.quiet),
+        Command::Poll(args) => poll::run(&ctx, args),
         Command::Import(args) => import::run(&ctx, args),
         Command::Token(args) => token::run(&ctx, args),
         Command::Unresolved(args) => unresolved::run(&ctx, args),

@@ -1,6 +1,7 @@
 //! Where messages come from: files, directories (walked recursively), Maildirs, mbox files,
 //! standard input, and IMAP mailboxes. Readers stream: memory is bounded by the largest message.
 
+pub mod imap;
 pub mod mbox;
 pub mod walk;
 
