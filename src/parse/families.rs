@@ -115,6 +115,9 @@ pub static ORIGINAL_MARKERS: &[&str] = &[
     "included is a copy of the message header",
     "original message:",
     "message headers follow.",
+    // A returned header block with no marker line before it.
+    "\nreturn-path: <",
+    "\nreceived: from ",
 ];
 
 /// Lower-case markers that open the error section in bodies that begin with unrelated prose.

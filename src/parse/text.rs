@@ -255,6 +255,9 @@ fn read_lines(section: &str, excluded: &[String]) -> Vec<Finding> {
                 open = Some(Open { index, lines });
             }
             None => {
+                if is_rule(trimmed) {
+                    continue;
+                }
                 if let Some(o) = open.as_mut() {
                     o.lines.push(trimmed.to_owned());
                 } else if let Some(i) = mentioned_recipient(&index_of, trimmed) {
@@ -413,6 +416,11 @@ fn summary_line(section: &str) -> String {
         out.truncate(super::families::floor_char_boundary(&out, 1000));
     }
     out
+}
+
+/// A separator line: only dashes, equals signs, underscores or asterisks.
+fn is_rule(line: &str) -> bool {
+    line.len() >= 3 && line.chars().all(|c| matches!(c, '-' | '=' | '_' | '*' | '#' | '~'))
 }
 
 /// Mostly U+FFFD: bytes that no charset decoded.
