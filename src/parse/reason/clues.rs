@@ -20,8 +20,12 @@ pub(super) struct Clues<'a> {
     pub(super) command: Option<SmtpCommand>,
     pub(super) delayed: bool,
     pub(super) kind: DiagnosticKind,
-    /// Remote host name, lower-case, without a trailing dot.
+    /// Remote host name, without a `dns;` prefix, comments or a trailing dot (any case).
     pub(super) host: Option<&'a str>,
+    /// Host name of the MTA that wrote the bounce, cleaned the same way.
+    pub(super) reporter: Option<&'a str>,
+    /// Domain part of the failed recipient's address.
+    pub(super) domain: Option<&'a str>,
     /// A family decoder's reason that still deserves a second look (see [`is_provisional`]).
     pub(super) hint: Option<Reason>,
 }
@@ -56,10 +60,9 @@ impl<'a> Clues<'a> {
                 a.eq_ignore_ascii_case("delayed") || a.eq_ignore_ascii_case("expired")
             }),
             kind: DiagnosticKind::of(evidence.diagnostic_type),
-            host: evidence
-                .remote_mta
-                .map(|h| h.trim().trim_end_matches('.'))
-                .filter(|h| !h.is_empty()),
+            host: evidence.remote_mta.and_then(host_name),
+            reporter: evidence.reporting_mta.and_then(host_name),
+            domain: evidence.recipient.and_then(domain_of),
             hint: evidence.preset.filter(|r| is_provisional(*r)),
         }
     }
@@ -105,6 +108,28 @@ pub(super) fn is_provisional(reason: Reason) -> bool {
             | HostUnknown
             | UserUnknown
     )
+}
+
+/// The host name in a Remote-MTA or Reporting-MTA value: `dns; mx.example.jp. (192.0.2.1)`
+/// gives `mx.example.jp`.
+fn host_name(value: &str) -> Option<&str> {
+    let value = value.trim();
+    let value = match value.split_once(';') {
+        Some((kind, rest)) if kind.trim().eq_ignore_ascii_case("dns") => rest.trim_start(),
+        _ => value,
+    };
+    let end = value
+        .find(|c: char| c.is_ascii_whitespace() || matches!(c, '(' | '[' | ';' | ','))
+        .unwrap_or(value.len());
+    let host = value[..end].trim_end_matches('.');
+    host.contains('.').then_some(host)
+}
+
+/// The domain of an address such as `<user@example.jp>`.
+fn domain_of(address: &str) -> Option<&str> {
+    let (_, domain) = address.trim().rsplit_once('@')?;
+    let domain = domain.trim_end_matches(['>', '.', ' ']);
+    domain.contains('.').then_some(domain)
 }
 
 impl DiagnosticKind {

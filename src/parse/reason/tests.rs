@@ -14,6 +14,8 @@ trait Build {
     fn reply(self, code: u16) -> Self;
     fn at(self, command: SmtpCommand) -> Self;
     fn host(self, host: &'static str) -> Self;
+    fn reporter(self, host: &'static str) -> Self;
+    fn to(self, recipient: &'static str) -> Self;
     fn kind(self, kind: &'static str) -> Self;
     fn action(self, action: &'static str) -> Self;
     fn preset(self, reason: Reason) -> Self;
@@ -31,6 +33,12 @@ impl Build for Evidence<'static> {
     }
     fn host(self, host: &'static str) -> Self {
         Evidence { remote_mta: Some(host), ..self }
+    }
+    fn reporter(self, host: &'static str) -> Self {
+        Evidence { reporting_mta: Some(host), ..self }
+    }
+    fn to(self, recipient: &'static str) -> Self {
+        Evidence { recipient: Some(recipient), ..self }
     }
     fn kind(self, kind: &'static str) -> Self {
         Evidence { diagnostic_type: Some(kind), ..self }
@@ -332,6 +340,37 @@ fn providers_by_host() {
 }
 
 #[test]
+fn providers_by_domain_host_comment_and_reporter() {
+    let unknown_user = "550 <a@ezweb.ne.jp>: User unknown";
+    let dns_error = "DNS Error: 1 DNS type 'mx' lookup of example.jp responded with code NXDOMAIN \
+                     Domain name not found: example.jp";
+    check(&[
+        // Remote-MTA values with comments and a trailing dot still name the host.
+        (text(unknown_user).status("5.0.0").reply(550).host("lsean.ezweb.ne.jp. (192.0.2.1, the server)"), UserUnknown),
+        (text(unknown_user).status("5.0.0").reply(550).host("dns; lsean.ezweb.ne.jp (tcp|192.0.2.1|25)"), UserUnknown),
+        // The recipient's domain is the provider's own: its MX is the provider's.
+        (text(unknown_user).status("5.0.0").reply(550).to("a@ezweb.ne.jp"), UserUnknown),
+        (text("550 Requested action not taken: mailbox unavailable").status("5.5.0").to("a@hotmail.com"), UserUnknown),
+        // A domain that only shares the last labels is not the provider's.
+        (text(unknown_user).status("5.0.0").reply(550).to("a@web.ne.jp"), Filtered),
+        (text(unknown_user).status("5.0.0").reply(550).to("a@notezweb.ne.jp"), Filtered),
+        // Without a remote host, the MTA that wrote the bounce words its own errors.
+        (text(dns_error).status("4.0.0").reporter("googlemail.com"), NetworkError),
+        (text(dns_error).status("5.0.0").reply(550).reporter("googlemail.com"), HostUnknown),
+        (text("550 Requested action not taken: mailbox unavailable").status("5.5.0").reporter("BAY004-MC1.hotmail.com"), UserUnknown),
+        (text("550 5.4.312 Message expired, DNS query failed").status("5.4.312").reporter("A.mail.protection.outlook.com"), NetworkError),
+        (
+            text("550 5.1.351 Remote server returned unknown recipient or mailbox unavailable -> 550 Unknown user")
+                .status("5.1.351").host("mx.example.ne.jp").reporter("a.mail.protection.outlook.com"),
+            UserUnknown,
+        ),
+        // The same texts from an unknown writer say less.
+        (text(dns_error).status("4.0.0"), OnHold),
+        (text("550 Requested action not taken: mailbox unavailable").status("5.5.0").reporter("mx.example.net"), Filtered),
+    ]);
+}
+
+#[test]
 fn provider_labels() {
     check(&[
         (
@@ -498,6 +537,8 @@ mod never_panics {
             status in proptest::option::of("[0-9.]{0,9}|\\PC{0,6}"),
             reply in proptest::option::of(any::<u16>()),
             host in proptest::option::of("\\PC{0,40}"),
+            reporter in proptest::option::of("\\PC{0,40}"),
+            recipient in proptest::option::of("\\PC{0,40}"),
             kind in proptest::option::of("\\PC{0,10}"),
             command in proptest::option::of(0usize..9),
         ) {
@@ -510,6 +551,8 @@ mod never_panics {
                 command: command.map(|i| commands[i]),
                 action: None,
                 remote_mta: host.as_deref(),
+                reporting_mta: reporter.as_deref(),
+                recipient: recipient.as_deref(),
                 preset: None,
             };
             let _ = decide(&evidence);
