@@ -129,6 +129,32 @@ fn first_pass_weighs_codes_commands_and_phrases() {
 }
 
 #[test]
+fn text_as_the_tables_expect_it() {
+    check(&[
+        // Postfix's "(in reply to … command)" tail, moved into the command by a decoder.
+        (text("550 5.7.1 Access denied").status("5.7.1").at(MailFrom), Rejected),
+        (text("550 5.7.1 Access denied").status("5.7.1").at(RcptTo), SecurityError),
+        (text("550 <a@ne.example.jp>: Recipient address rejected.").status("5.0.0").at(RcptTo), UserUnknown),
+        (text("554 Transaction failed").status("5.0.0").at(MailFrom), SystemError),
+        (text("554 Transaction failed (in reply to end of DATA command)").status("5.0.0").at(EndOfData), SystemError),
+        (text("").status("5.0.0").at(RcptTo), Undefined),
+        // A multi-line answer whose lines a decoder joined.
+        (
+            text("550-5.2.1 The user you are trying to contact is receiving mail at a rate that 550-5.2.1 \
+                  prevents additional messages from being delivered. 550 5.2.1 https://support.google.com/mail")
+                .status("5.2.1").reply(550).at(RcptTo).host("alt1.gmail-smtp-in.l.google.com"),
+            Speeding,
+        ),
+        // A relay's own code before the answer it quotes.
+        (
+            text("5.1.0 - Unknown address error 550-'5.7.1 <a@bounces.example.com>... Access denied'")
+                .status("5.1.0").reply(550),
+            SecurityError,
+        ),
+    ]);
+}
+
+#[test]
 fn second_pass_reads_phrases_alone() {
     check(&[
         (text("554 Virus detected in attachment").status("5.0.0"), VirusDetected),
