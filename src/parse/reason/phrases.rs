@@ -258,6 +258,7 @@ const EXPIRED: &[&str] = &[
     "message expired after sitting in queue for",
     "message expired, cannot connect to remote server",
     "message expired, connection refulsed",
+    "message expired, connection refused",
     "message timed out",
     "retry time not reached for any host after a long failure period",
     "server did not respond",
@@ -270,6 +271,12 @@ const EXPIRED: &[&str] = &[
     "delivery time out",
     "message could not be delivered within",
     "queue expired",
+    "did not accept our requests to connect",
+    "envelope expired",
+    "host not reachable",
+    "message will be retried",
+    "was not delivered within",
+    "delivery failed … attempts",
 ];
 
 const FAILED_STARTTLS: &[&str] = &[
@@ -400,6 +407,7 @@ const NETWORK_ERROR: &[&str] = &[
     "unrouteable mail domain",
     "mail loop detected",
     "network error on destination",
+    "dns query failed",
 ];
 
 const NO_RELAYING: &[&str] = &[

@@ -170,6 +170,31 @@ fn second_pass_reads_phrases_alone() {
 }
 
 #[test]
+fn queue_and_connection_failures_the_sending_mta_words_itself() {
+    check(&[
+        (
+            text(
+                "The recipient server did not accept our requests to connect. [mx.example.jp: socket error]",
+            ),
+            Expired,
+        ),
+        (text("Envelope expired"), Expired),
+        (text("Error, ERROR_CODE :421, Host not reachable.").reply(421), Expired),
+        (text("Message will be retried for 2 more day(s)"), Expired),
+        (text("Your message was not delivered within 0 days and 1 hours."), Expired),
+        (text("Delivery failed 20 attempts: a@example.com"), Expired),
+        (text("550 5.4.312 Message expired, DNS query failed").status("5.4.312"), NetworkError),
+        (text("550 5.4.316 Message expired, connection refused").status("5.4.316"), Expired),
+        (
+            text("Message will be retried for 2 more day(s): 452 4.2.2 mailbox full")
+                .status("4.2.2"),
+            MailboxFull,
+        ),
+        (text("Delivery failed: user unknown after 3 attempts").at(RcptTo), UserUnknown),
+    ]);
+}
+
+#[test]
 fn last_clues_when_nothing_matched() {
     check(&[
         (text("554 media refused").status("5.6.0"), ContentError),
