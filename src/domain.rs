@@ -337,6 +337,45 @@ impl EmailAddress {
     }
 }
 
+/// An address as an import keeps it: normalised when it is valid, else kept in a predictable
+/// form (decoration stripped, trimmed, lower-cased) so that it can be flagged by scoring rather
+/// than dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckedAddress {
+    Valid(EmailAddress),
+    Invalid { kept: String, error: AddressError },
+}
+
+impl CheckedAddress {
+    /// Checks `input`; `None` when nothing is left once decoration and white space are gone.
+    pub fn check(input: &str) -> Option<CheckedAddress> {
+        match EmailAddress::parse(input) {
+            Ok(address) => Some(CheckedAddress::Valid(address)),
+            Err(AddressError::Empty) => None,
+            Err(error) => Some(CheckedAddress::Invalid { kept: strip_decoration(input).to_lowercase(), error }),
+        }
+    }
+
+    /// The text stored for this address.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckedAddress::Valid(a) => a.as_str(),
+            CheckedAddress::Invalid { kept, .. } => kept,
+        }
+    }
+
+    pub fn is_valid(&self) -> bool {
+        matches!(self, CheckedAddress::Valid(_))
+    }
+
+    pub fn into_string(self) -> String {
+        match self {
+            CheckedAddress::Valid(a) => a.0,
+            CheckedAddress::Invalid { kept, .. } => kept,
+        }
+    }
+}
+
 fn strip_decoration(input: &str) -> &str {
     let mut s = input.trim();
     for prefix in ["rfc822;", "RFC822;", "mailto:", "MAILTO:"] {
@@ -436,6 +475,15 @@ mod tests {
         assert_eq!(a.canonical_mailbox(), "jdoe@gmail.com");
         let b = EmailAddress::parse("j.doe+x@example.com").unwrap();
         assert_eq!(b.canonical_mailbox(), "j.doe@example.com");
+    }
+
+    #[test]
+    fn checked_addresses_keep_invalid_input() {
+        assert_eq!(CheckedAddress::check(" <Neko@Example.JP> ").unwrap(), CheckedAddress::Valid(EmailAddress::parse("neko@example.jp").unwrap()));
+        let kept = CheckedAddress::check("  Not An@Address ").unwrap();
+        assert!(!kept.is_valid());
+        assert_eq!(kept.as_str(), "not an@address");
+        assert!(CheckedAddress::check(" <> ").is_none());
     }
 
     #[test]

@@ -2,7 +2,17 @@
 //! (0 all good, 1 ran but some input failed, 2 could not run). The only layer that reads the
 //! clock, the environment and flags.
 
+mod audit;
+mod dev;
+mod explain;
+mod import;
+mod ingest;
 mod parse;
+mod reparse;
+mod report;
+mod storage;
+mod token;
+mod unresolved;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +42,10 @@ pub struct Cli {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
+    /// The time to act at, RFC 3339 (reproducible tests and replays); default: the clock
+    #[arg(long, global = true, hide = true, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<i64>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -40,6 +54,25 @@ pub struct Cli {
 pub enum Command {
     /// Print one JSON line per message: kind, recipients, reasons (no database)
     Parse(parse::ParseArgs),
+    /// Parse messages and store them in the database (idempotent: a second run adds nothing)
+    Ingest(ingest::IngestArgs),
+    /// Load a CSV into the database (all or nothing)
+    Import(import::ImportArgs),
+    /// Signed recipient tokens for complaints that hide the recipient
+    Token(token::TokenArgs),
+    /// List complaints kept without a recipient, and why nothing resolved them
+    Unresolved(unresolved::UnresolvedArgs),
+    /// Re-run the current parser over stored messages and replace their events
+    Reparse(reparse::ReparseArgs),
+    /// Every event and message behind an address, with dates and evidence
+    Explain(explain::ExplainArgs),
+    /// Double-opt-in evidence per subscriber and per source: what would not stand up
+    Audit(audit::AuditArgs),
+    /// Deliverability: complaint rates per provider and campaign, bounces, blocks, trends
+    Report(report::ReportArgs),
+    /// Developer tools (fixture generator)
+    #[command(hide = true)]
+    Dev(dev::DevArgs),
 }
 
 /// How a command that ran went.
@@ -49,13 +82,15 @@ pub enum Outcome {
     Clean,
     /// It ran to the end, but some input failed (counted and reported).
     SomeFailed,
+    /// It ran, and a `--fail-on` limit was crossed.
+    LimitCrossed,
 }
 
 impl Outcome {
     pub fn exit_code(self) -> ExitCode {
         match self {
             Outcome::Clean => ExitCode::SUCCESS,
-            Outcome::SomeFailed => ExitCode::from(1),
+            Outcome::SomeFailed | Outcome::LimitCrossed => ExitCode::from(1),
         }
     }
 
@@ -64,10 +99,22 @@ impl Outcome {
     }
 }
 
+/// `LimitCrossed` (each crossed `--fail-on` rule named on stderr) or `Clean`.
+pub fn crossed(results: &[crate::report::failon::FailOnResult]) -> Outcome {
+    let mut crossed = false;
+    for r in results.iter().filter(|r| r.crossed) {
+        eprintln!("listhygiene: --fail-on {} crossed: {}", r.rule, r.detail);
+        crossed = true;
+    }
+    if crossed { Outcome::LimitCrossed } else { Outcome::Clean }
+}
+
 /// Everything a command needs from the outside world, resolved once.
 pub struct RunContext {
     pub config: Config,
     pub db_path: PathBuf,
+    /// "Now" in unix seconds: `--now`, else the clock, read once.
+    pub now: i64,
 }
 
 /// Runs the chosen command.
@@ -75,6 +122,15 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let ctx = resolve(&cli)?;
     match cli.command {
         Command::Parse(args) => parse::run(&ctx, args),
+        Command::Ingest(args) => ingest::run(&ctx, args, cli.quiet),
+        Command::Import(args) => import::run(&ctx, args),
+        Command::Token(args) => token::run(&ctx, args),
+        Command::Unresolved(args) => unresolved::run(&ctx, args),
+        Command::Reparse(args) => reparse::run(&ctx, args, cli.quiet),
+        Command::Explain(args) => explain::run(&ctx, args),
+        Command::Audit(args) => audit::run(&ctx, args),
+        Command::Report(args) => report::run(&ctx, args),
+        Command::Dev(args) => dev::run(&ctx, args),
     }
 }
 
@@ -84,7 +140,12 @@ fn resolve(cli: &Cli) -> anyhow::Result<RunContext> {
         None => Config::default(),
     };
     let db_path = cli.db.clone().unwrap_or_else(|| config.database.path.clone());
-    Ok(RunContext { config, db_path })
+    let now = cli.now.unwrap_or_else(storage::now);
+    Ok(RunContext { config, db_path, now })
+}
+
+fn parse_now(value: &str) -> Result<i64, String> {
+    chrono::DateTime::parse_from_rfc3339(value).map(|d| d.timestamp()).map_err(|e| format!("{value:?} is not an RFC 3339 time: {e}"))
 }
 
 /// Logs go to stderr; `LISTHYGIENE_LOG` overrides the level chosen by -v/-q.

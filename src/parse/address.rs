@@ -66,7 +66,14 @@ pub fn is_redacted(address: &str) -> bool {
         || (local.len() >= 3 && local.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '#' | '.')))
 }
 
-/// True for addresses of mail systems rather than people: they are never bounce recipients.
+/// The bounce-writing daemon itself: never a failed recipient.
+pub fn is_mailer_daemon(address: &str) -> bool {
+    let local = address.split('@').next().unwrap_or("").to_ascii_lowercase();
+    matches!(local.as_str(), "mailer-daemon" | "mail-daemon" | "maildaemon" | "mailerdaemon")
+}
+
+/// True for addresses of mail systems rather than people: named in prose ("contact
+/// postmaster@…"), they are not the failed recipient.
 pub fn is_system_mailbox(address: &str) -> bool {
     let local = address.split('@').next().unwrap_or("").to_ascii_lowercase();
     matches!(

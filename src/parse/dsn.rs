@@ -4,7 +4,9 @@
 use super::fields::{self, Field};
 use super::mime::Mail;
 use super::status;
-use super::text::{self, normalise_space, Facts, Finding};
+use std::collections::HashMap;
+
+use super::text::{self, normalise_space, Facts};
 use super::{address, Decoded, Recipient, ResolvedBy};
 use crate::domain::{Kind, Reason};
 
@@ -28,9 +30,11 @@ pub fn decode(mail: &Mail<'_>) -> Option<Decoded> {
         }
         blocks.extend(per_recipient);
     }
+    let text_diagnostics: HashMap<&str, &str> =
+        scan.findings.iter().map(|f| (f.address.as_str(), f.diagnostic.as_str())).collect();
     let recipients: Vec<Recipient> = blocks
         .iter()
-        .filter_map(|block| recipient(block, &scan.findings, reporting_mta.as_deref()))
+        .filter_map(|block| recipient(block, &text_diagnostics, reporting_mta.as_deref()))
         .collect();
     if recipients.is_empty() {
         return None;
@@ -122,7 +126,7 @@ fn has_recipient_field(fields: &[Field<'_>]) -> bool {
     fields.iter().any(|f| f.is("Final-Recipient") || f.is("Original-Recipient"))
 }
 
-fn recipient(block: &[Field<'_>], findings: &[Finding], reporting_mta: Option<&str>) -> Option<Recipient> {
+fn recipient(block: &[Field<'_>], text_diagnostics: &HashMap<&str, &str>, reporting_mta: Option<&str>) -> Option<Recipient> {
     let final_raw = fields::first(block, "Final-Recipient").map(fields::strip_type);
     let original_raw = fields::first(block, "Original-Recipient")
         .or_else(|| fields::first(block, "X-Original-Recipient"))
@@ -138,7 +142,7 @@ fn recipient(block: &[Field<'_>], findings: &[Finding], reporting_mta: Option<&s
     let diagnostic_field = fields::first(block, "Diagnostic-Code").unwrap_or("");
     let diagnostic_type = fields::type_of(diagnostic_field);
     let mut diagnostic = normalise_space(fields::strip_type(diagnostic_field));
-    let from_text = findings.iter().find(|f| f.address == address).map(|f| f.diagnostic.as_str());
+    let from_text = text_diagnostics.get(address.as_str()).copied();
     if is_uninformative(&diagnostic)
         && let Some(text) = from_text.filter(|t| !t.is_empty())
     {

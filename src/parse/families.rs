@@ -41,8 +41,8 @@ pub static FAMILIES: &[Family] = &[
     },
     Family { headers: &["X-SES-Outgoing", "X-SES-Receipt"], from: &["amazonses.com"], ..Family::new("amazonses") },
     Family { from: &["mailer-daemon@amazonses.com"], ..Family::new("amazonses") },
-    Family { headers: &["X-Mailer-Daemon-Error"], from: &["@gmx.", "@web.de"], body: &["this message was created automatically by mail delivery software.\n\na message that you sent could not be delivered"], ..Family::new("gmx") },
-    Family { from: &["mailer-daemon@googlemail.com", "mailer-daemon@google.com", "@gmail.com"], headers: &["X-Failed-Recipients"], body: &["delivery to the following recipient failed", "google tried to deliver your message", "the response from the remote server was:"], ..Family::new("gmail") },
+    Family { from: &["@gmx.", "@web.de"], ..Family::new("gmx") },
+    Family { from: &["mailer-daemon@googlemail.com", "mailer-daemon@google.com", "@gmail.com"], body: &["delivery to the following recipient failed", "google tried to deliver your message", "the response from the remote server was:"], ..Family::new("gmail") },
     Family { body: &["this is the mail delivery agent at messagelabs.com"], ..Family::new("messagelabs") },
     Family { from: &["@yahoo", "yahoo.com"], body: &["sorry, we were unable to deliver your message to the following address"], ..Family::new("yahoo") },
     Family { from: &["@aol.com"], body: &["---- the following addresses had delivery problems ----"], ..Family::new("aol") },
@@ -114,6 +114,7 @@ pub static ORIGINAL_MARKERS: &[&str] = &[
     "---- original message ----",
     "included is a copy of the message header",
     "original message:",
+    "message headers follow.",
 ];
 
 /// Lower-case markers that open the error section in bodies that begin with unrelated prose.

@@ -13,9 +13,15 @@ fn status_at(bytes: &[u8], start: usize) -> Option<usize> {
     if start > 0 && (bytes[start - 1].is_ascii_digit() || bytes[start - 1] == b'.') {
         return None;
     }
+    // RFC 3463: the subject is one digit, 0-7 ("4.92.3" is an Exim version, not a code).
     let mut i = start + 2;
-    let subject_len = digits(bytes, i, 3)?;
-    i += subject_len;
+    if !bytes.get(i).is_some_and(|b| (b'0'..=b'7').contains(b)) || bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    if follows_a_name(bytes, start) {
+        return None;
+    }
+    i += 1;
     if bytes.get(i) != Some(&b'.') {
         return None;
     }
@@ -29,6 +35,21 @@ fn status_at(bytes: &[u8], start: usize) -> Option<usize> {
         return None;
     }
     Some(i)
+}
+
+/// "Postfix 2.5.1", "Exim 4.7.3": a version number after a product name.
+fn follows_a_name(bytes: &[u8], start: usize) -> bool {
+    let before = &bytes[..start];
+    let trimmed = before.strip_suffix(b" ").unwrap_or(before);
+    if trimmed.len() == before.len() {
+        return false; // not separated by a space: "#5.1.1", "(5.1.1", ";5.1.1"
+    }
+    let word: Vec<u8> = trimmed.iter().rev().take_while(|b| b.is_ascii_alphabetic()).copied().collect();
+    let preceded_by_boundary = trimmed.len() == word.len() || !trimmed[trimmed.len() - word.len() - 1].is_ascii_alphanumeric();
+    word.len() >= 3 && preceded_by_boundary && {
+        let w: String = word.iter().rev().map(|&b| b.to_ascii_lowercase() as char).collect();
+        matches!(w.as_str(), "postfix" | "exim" | "sendmail" | "version" | "qmail" | "courier" | "dovecot" | "mailutils" | "release")
+    }
 }
 
 fn digits(bytes: &[u8], start: usize, max: usize) -> Option<usize> {
@@ -163,6 +184,8 @@ mod tests {
             ("host [192.0.2.20]: 550 5.7.0 blocked", Some("5.7.0")),
             ("Remote server returned '550 5.0.0' then 5.7.606", Some("5.7.606")),
             ("Postfix 2.5.1 says nothing", None),
+            ("Exim 4.92.3 said", None),
+            ("Status: 5.1.1", Some("5.1.1")),
             ("ip 192.0.2.1 only", None),
             ("#5.1.10 RESOLVER.ADR.RecipientNotFound", Some("5.1.10")),
             ("smtp; 5.0.0", Some("5.0.0")),

@@ -169,6 +169,9 @@ const LABELS: &[&str] = &[
 /// Lower-case phrases after which a delivery-failure sentence names the recipient.
 const SENTENCE_LEADS: &[&str] = &[
     "could not be delivered to",
+    "delivering your mail to",
+    "delivering your message to",
+    "error delivering",
     "couldn't be delivered to",
     "delivery to",
     "your message to",
@@ -223,6 +226,8 @@ struct Open {
 /// Reads the error section line by line into findings.
 fn read_lines(section: &str, excluded: &[String]) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
+    // Address → index in `findings`: a bounce may list thousands of recipients.
+    let mut index_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut open: Option<Open> = None;
     for raw_line in section.lines() {
         let line = raw_line.trim_end_matches('\r');
@@ -239,13 +244,10 @@ fn read_lines(section: &str, excluded: &[String]) -> Vec<Finding> {
         match recipient_on_line(trimmed, &lower, excluded) {
             Some((address, rest)) => {
                 close(&mut open, &mut findings);
-                let index = match findings.iter().position(|f| f.address == address) {
-                    Some(i) => i,
-                    None => {
-                        findings.push(Finding { address, ..Finding::default() });
-                        findings.len() - 1
-                    }
-                };
+                let index = *index_of.entry(address.clone()).or_insert_with(|| {
+                    findings.push(Finding { address, ..Finding::default() });
+                    findings.len() - 1
+                });
                 let mut lines = Vec::new();
                 if !rest.is_empty() {
                     lines.push(rest);
@@ -255,7 +257,7 @@ fn read_lines(section: &str, excluded: &[String]) -> Vec<Finding> {
             None => {
                 if let Some(o) = open.as_mut() {
                     o.lines.push(trimmed.to_owned());
-                } else if let Some(i) = mentioned_recipient(&findings, trimmed) {
+                } else if let Some(i) = mentioned_recipient(&index_of, trimmed) {
                     append(&mut findings[i], trimmed);
                 }
             }
@@ -284,9 +286,14 @@ fn append(finding: &mut Finding, line: &str) {
 }
 
 /// The index of an already found recipient that this transcript line mentions.
-fn mentioned_recipient(findings: &[Finding], line: &str) -> Option<usize> {
-    let found = address::find_all(line);
-    findings.iter().position(|f| found.iter().any(|a| address::normalise(a).as_deref() == Some(f.address.as_str())))
+fn mentioned_recipient(index_of: &std::collections::HashMap<String, usize>, line: &str) -> Option<usize> {
+    if !line.contains('@') {
+        return None;
+    }
+    address::find_all(line)
+        .into_iter()
+        .filter_map(address::normalise)
+        .find_map(|a| index_of.get(&a).copied())
 }
 
 /// Words that make a `label: address` line a failure report about that address.
@@ -311,7 +318,7 @@ fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(St
         _ => first,
     };
     let normalised = address::normalise(chosen)?;
-    if address::is_system_mailbox(&normalised) {
+    if address::is_mailer_daemon(&normalised) {
         return None;
     }
     let chosen_end = line.find(chosen).map_or(start + first.len(), |i| i + chosen.len());
@@ -336,7 +343,10 @@ fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(St
     }
     // A delivery-failure sentence naming it (but not the bounce's own addressee, which such
     // prose also names: "your message to … from you@…").
-    if !excluded.contains(&normalised) && SENTENCE_LEADS.iter().any(|lead| lower_before.contains(lead)) {
+    if !excluded.contains(&normalised)
+        && !address::is_system_mailbox(&normalised)
+        && SENTENCE_LEADS.iter().any(|lead| lower_before.contains(lead))
+    {
         return Some((normalised, line.to_owned()));
     }
     None
@@ -395,11 +405,20 @@ fn original_to(mail: &Mail<'_>, scan: &Scan<'_>) -> Option<Vec<Finding>> {
 
 /// The error section as one diagnostic, for a bounce whose recipient has no text of its own.
 fn summary_line(section: &str) -> String {
-    let mut out = normalise_space(section);
+    // Lines of undecodable bytes (a mislabelled charset) say nothing and would crowd out the
+    // lines that do.
+    let readable: Vec<&str> = section.lines().filter(|l| !is_mojibake(l)).collect();
+    let mut out = normalise_space(&readable.join("\n"));
     if out.len() > 1000 {
         out.truncate(super::families::floor_char_boundary(&out, 1000));
     }
     out
+}
+
+/// Mostly U+FFFD: bytes that no charset decoded.
+fn is_mojibake(line: &str) -> bool {
+    let replacement = line.chars().filter(|&c| c == char::REPLACEMENT_CHARACTER).count();
+    replacement > 0 && replacement * 3 >= line.chars().count()
 }
 
 /// The remote host named in a diagnostic: `host mx.example.jp[192.0.2.1] said:` and alike.

@@ -1,0 +1,162 @@
+//! `listhygiene dev …` (hidden): tools for developers. `dev generate` writes N realistic bounce
+//! and complaint messages as an mbox or a Maildir, deterministic by seed, for benchmarks and
+//! scale tests, and optionally the send log that goes with them.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::{storage, Outcome, RunContext};
+use crate::generate::{self, Generated, Generator};
+
+#[derive(Debug, clap::Args)]
+pub struct DevArgs {
+    #[command(subcommand)]
+    pub command: DevCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum DevCommand {
+    /// Write N generated bounces, complaints and auto-replies
+    ///
+    /// Header-only JMRP complaints carry a signed recipient token when a token secret is
+    /// configured ([resolve] token_secret_env / token_secret_file), so ingest can resolve them.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Mbox,
+    Maildir,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// How many messages
+    #[arg(long, default_value_t = 1000)]
+    pub count: u64,
+    /// Output layout
+    #[arg(long, value_enum, default_value_t = Format::Mbox)]
+    pub format: Format,
+    /// The mbox file or Maildir directory to write
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// Seed: the same seed gives the same messages
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also write the send log of the originals as CSV (for `import sends`)
+    #[arg(long, value_name = "FILE")]
+    pub sends: Option<PathBuf>,
+}
+
+pub fn run(ctx: &RunContext, args: DevArgs) -> anyhow::Result<Outcome> {
+    match args.command {
+        DevCommand::Generate(args) => generate(ctx, &args),
+    }
+}
+
+fn generate(ctx: &RunContext, args: &GenerateArgs) -> anyhow::Result<Outcome> {
+    let key = storage::token_key(&ctx.config.resolve)?;
+    let mut generator = Generator::new(args.seed, key);
+    let mut sink: Box<dyn Sink> = match args.format {
+        Format::Mbox => Box::new(Mbox::create(&args.out)?),
+        Format::Maildir => Box::new(Maildir::create(&args.out, args.seed)?),
+    };
+    let mut sends = args.sends.as_deref().map(SendsCsv::create).transpose()?;
+    for _ in 0..args.count {
+        let message = generator.next_message();
+        sink.write(&message)?;
+        if let Some(csv) = sends.as_mut() {
+            csv.write(&message)?;
+        }
+    }
+    sink.finish()?;
+    if let Some(csv) = sends {
+        csv.finish()?;
+    }
+    tracing::info!("wrote {} messages to {}", args.count, args.out.display());
+    Ok(Outcome::Clean)
+}
+
+trait Sink {
+    fn write(&mut self, message: &Generated) -> anyhow::Result<()>;
+    fn finish(self: Box<Self>) -> anyhow::Result<()>;
+}
+
+struct Mbox {
+    path: PathBuf,
+    out: BufWriter<File>,
+}
+
+impl Mbox {
+    fn create(path: &Path) -> anyhow::Result<Mbox> {
+        let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        Ok(Mbox { path: path.to_owned(), out: BufWriter::with_capacity(1 << 20, file) })
+    }
+}
+
+impl Sink for Mbox {
+    fn write(&mut self, message: &Generated) -> anyhow::Result<()> {
+        self.out.write_all(&generate::mbox_entry(message)).with_context(|| format!("writing {}", self.path.display()))
+    }
+
+    fn finish(mut self: Box<Self>) -> anyhow::Result<()> {
+        self.out.flush().with_context(|| format!("writing {}", self.path.display()))
+    }
+}
+
+struct Maildir {
+    new: PathBuf,
+    seed: u64,
+    n: u64,
+}
+
+impl Maildir {
+    fn create(root: &Path, seed: u64) -> anyhow::Result<Maildir> {
+        for sub in ["cur", "new", "tmp"] {
+            let dir = root.join(sub);
+            fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        Ok(Maildir { new: root.join("new"), seed, n: 0 })
+    }
+}
+
+impl Sink for Maildir {
+    fn write(&mut self, message: &Generated) -> anyhow::Result<()> {
+        let name = format!("{}.M{:06}P{}.listhygiene-generate", message.date, self.n, self.seed);
+        self.n += 1;
+        let path = self.new.join(name);
+        fs::write(&path, &message.bytes).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    fn finish(self: Box<Self>) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+struct SendsCsv {
+    path: PathBuf,
+    out: csv::Writer<BufWriter<File>>,
+}
+
+impl SendsCsv {
+    fn create(path: &Path) -> anyhow::Result<SendsCsv> {
+        let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        let mut out = csv::Writer::from_writer(BufWriter::new(file));
+        out.write_record(["message_id", "recipient", "campaign", "sent_at", "list_unsubscribe", "feedback_id"])?;
+        Ok(SendsCsv { path: path.to_owned(), out })
+    }
+
+    fn write(&mut self, m: &Generated) -> anyhow::Result<()> {
+        let s = &m.send;
+        self.out
+            .write_record([&s.message_id, &s.recipient, &s.campaign, &s.sent_at.to_string(), &s.list_unsubscribe, &s.feedback_id])
+            .with_context(|| format!("writing {}", self.path.display()))
+    }
+
+    fn finish(mut self) -> anyhow::Result<()> {
+        self.out.flush().with_context(|| format!("writing {}", self.path.display()))
+    }
+}

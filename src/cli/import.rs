@@ -1,0 +1,471 @@
+//! `listhygiene import sends|subscribers|engagement FILE [--map COLUMN=FIELD]...` and
+//! `import suppressions --from FORMAT FILE`: load a file into the database, all or nothing.
+//! Every bad row is reported as `FILE:LINE: message` and, if there is any, nothing of the file
+//! is applied (exit status 1). After a send-log import, open unresolved complaints are retried
+//! in the same transaction.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{storage, Outcome, RunContext};
+use crate::import::engagement::EngagementRow;
+use crate::import::suppressions::{self, Positions, SourceFormat, SuppressionRow, Table};
+use crate::import::{self, engagement, sends, subscribers, RowError};
+use crate::store::lists::{ListImport, ListKind};
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub what: ImportWhat,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ImportWhat {
+    /// Load a send log (message_id, recipient, campaign, sent_at, list, list_unsubscribe, feedback_id)
+    ///
+    /// Headers are recognised by name (case, spaces, - and _ do not matter; common synonyms such
+    /// as email, msgid, timestamp work); --map names a column explicitly. Rows already imported
+    /// are updated, so importing a file twice is harmless. Unresolved complaints the new log can
+    /// resolve are resolved in the same transaction.
+    Sends(CsvArgs),
+    /// Load subscribers (generic CSV, Mailchimp audience export, listmonk export)
+    ///
+    /// Fields: email (required), list, source, status, signup_at, signup_ip, confirm_at,
+    /// confirm_ip, rating, tags, last_changed_at; Mailchimp's OPTIN_TIME, OPTIN_IP, CONFIRM_TIME,
+    /// CONFIRM_IP, MEMBER_RATING, LAST_CHANGED, TAGS, UNSUB_TIME and CLEAN_TIME are recognised.
+    /// Other columns are kept as JSON. An address that is not valid is kept (scoring flags it
+    /// with rule invalid-address), not dropped. Rows already present (same address and list)
+    /// are updated.
+    Subscribers(SubscriberArgs),
+    /// Load engagement: sends, opens, clicks, replies, unsubscribes (email, type, time, campaign, ip, user_agent)
+    ///
+    /// Types are read loosely (sent/delivered, opened, clicked, …); events that are not
+    /// engagement (bounce, deferred, dropped, processed …) are skipped and counted. Importing
+    /// the same rows twice adds nothing.
+    Engagement(CsvArgs),
+    /// Merge an ESP's suppression list (CSV, JSON as the ESP's API returns it, or a plain list)
+    ///
+    /// ses: CSV `address,BOUNCE|COMPLAINT` (header optional), JSON Lines
+    /// {"emailAddress","reason"} or ListSuppressedDestinations JSON. sendgrid: CSV or JSON
+    /// [{email, created, reason, status}]. mailgun: bounces (address,code,error,created_at),
+    /// complaints (address,created_at) or unsubscribes (address,tags,created_at), CSV or JSON.
+    /// postmark: suppression dump JSON or CSV. brevo: blockedContacts JSON or CSV.
+    /// mailchimp-cleaned / mailchimp-unsubscribed: the audience export files. listmonk: a
+    /// subscriber export (only blocklisted rows count). plain: one address per line.
+    Suppressions(SuppressionArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SubscriberArgs {
+    #[command(flatten)]
+    pub csv: CsvArgs,
+
+    /// The list of rows that name none (a Mailchimp export is one audience)
+    #[arg(long, value_name = "NAME")]
+    pub list: Option<String>,
+
+    /// The status of rows that give none (default subscribed; UNSUB_TIME / CLEAN_TIME columns
+    /// imply unsubscribed / cleaned)
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SuppressionArgs {
+    /// Whose export the file is
+    #[arg(long = "from", value_enum, value_name = "FORMAT")]
+    pub format: SourceFormat,
+
+    #[command(flatten)]
+    pub csv: CsvArgs,
+
+    /// The reason to record for every row (e.g. spam_report for SendGrid's spam reports, which
+    /// carry none)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CsvArgs {
+    /// The CSV file (comma, semicolon or tab separated, with a header row), or - for stdin
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Use COLUMN of the file for FIELD (repeatable)
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+
+    /// Print the summary as one JSON object on the last line
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(ctx: &RunContext, args: ImportArgs) -> anyhow::Result<Outcome> {
+    match args.what {
+        ImportWhat::Sends(args) => import_sends(ctx, &args),
+        ImportWhat::Subscribers(args) => import_subscribers(ctx, &args),
+        ImportWhat::Engagement(args) => import_engagement(ctx, &args),
+        ImportWhat::Suppressions(args) => import_suppressions(ctx, &args),
+    }
+}
+
+/// Rows written per statement.
+const BATCH: usize = 2000;
+
+fn import_sends(ctx: &RunContext, args: &CsvArgs) -> anyhow::Result<Outcome> {
+    let name = args.file.display().to_string();
+    let mut reader = open_csv(&args.file)?;
+    let headers: Vec<String> = reader.headers().with_context(|| format!("{name}: cannot read the header row"))?.iter().map(str::to_owned).collect();
+    let overrides = import::parse_overrides(&args.map)?;
+    let mapping = import::map_headers(&headers, sends::FIELDS, &overrides).with_context(|| name.clone())?;
+    if !mapping.unused.is_empty() {
+        tracing::info!("{name}: ignoring columns {}", mapping.unused.join(", "));
+    }
+    let resolver = storage::resolver(&ctx.config.resolve)?;
+    let pattern = ctx.config.parse_options().unsubscribe_token;
+    let rt = storage::runtime()?;
+    rt.block_on(async {
+        let store = storage::open_store(ctx).await?;
+        let mut import = store.begin_send_import(storage::now()).await?;
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut bad: Vec<RowError> = Vec::new();
+        let mut rows = 0u64;
+        let mut record = csv::StringRecord::new();
+        loop {
+            let line = reader.position().line() + 1;
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = record.position().map_or(line, |p| p.line());
+                    match sends::record(&mapping, &record, pattern.as_ref()) {
+                        Ok(r) => batch.push(r),
+                        Err(message) => bad.push(RowError { file: name.clone(), line, message }),
+                    }
+                }
+                Err(e) => bad.push(row_error(&name, line, &e)),
+            }
+            rows += 1;
+            if batch.len() >= BATCH && bad.is_empty() {
+                import.add(&batch).await?;
+                batch.clear();
+            }
+        }
+        if !bad.is_empty() {
+            import.abort().await?;
+            store.close().await;
+            for e in &bad {
+                eprintln!("{e}");
+            }
+            eprintln!("{name}: {} bad rows of {rows}; nothing imported", bad.len());
+            return Ok(Outcome::SomeFailed);
+        }
+        import.add(&batch).await?;
+        let outcome = import.finish(rows, &resolver).await?;
+        store.close().await;
+        let mut out = std::io::stdout().lock();
+        if args.json {
+            storage::json_line(&mut out, &outcome)?;
+        } else {
+            writeln!(
+                out,
+                "{name}: {} rows, {} new sends; {} unresolved complaints resolved",
+                outcome.rows, outcome.new, outcome.resolved
+            )?;
+        }
+        out.flush()?;
+        Ok(Outcome::Clean)
+    })
+}
+
+fn row_error(file: &str, line: u64, e: &csv::Error) -> RowError {
+    let line = e.position().map_or(line, csv::Position::line);
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("{len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_owned(),
+        _ => e.to_string(),
+    };
+    RowError { file: file.to_owned(), line, message }
+}
+
+/// A CSV reader with the delimiter sniffed from the first line.
+fn open_csv(path: &Path) -> anyhow::Result<csv::Reader<Box<dyn Read>>> {
+    let input: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(File::open(path).with_context(|| format!("cannot open {}", path.display()))?)
+    };
+    let mut buffered = BufReader::with_capacity(64 * 1024, input);
+    let first = buffered.fill_buf().with_context(|| format!("cannot read {}", path.display()))?;
+    let line_end = memchr::memchr(b'\n', first).unwrap_or(first.len());
+    let delimiter = import::sniff_delimiter(&first[..line_end]);
+    Ok(csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(Box::new(buffered) as Box<dyn Read>))
+}
+
+/// The summary of a subscriber, engagement or suppression import (`--json`: one object on the
+/// last line). Field names are a public interface.
+#[derive(Debug, Default, Serialize)]
+struct ListSummary {
+    /// Data rows read.
+    rows: u64,
+    /// Rows written (new or updated).
+    imported: u64,
+    /// Rows the table gained.
+    new: u64,
+    /// Addresses kept although they are not valid (scoring flags them: invalid-address).
+    invalid: u64,
+    /// Rows that are not for this table (non-engagement events, listmonk rows not blocklisted).
+    skipped: u64,
+    /// `skipped` by event type or status.
+    skipped_by: BTreeMap<String, u64>,
+    seconds: f64,
+}
+
+/// A bad row and where it is: `FILE:LINE: message`, or `FILE:item N: message` in a JSON array.
+struct BadRow {
+    file: String,
+    at: String,
+    message: String,
+}
+
+impl std::fmt::Display for BadRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.at, self.message)
+    }
+}
+
+impl From<RowError> for BadRow {
+    fn from(e: RowError) -> BadRow {
+        BadRow { file: e.file, at: e.line.to_string(), message: e.message }
+    }
+}
+
+/// What a parser made of one row.
+enum Parsed<T> {
+    Import { record: T, valid: bool },
+    /// Not for this table; counted under this name.
+    Skip(String),
+}
+
+/// Rows numbered by line (CSV) or by item (JSON array).
+type Numbered = Result<(u64, csv::StringRecord), RowError>;
+
+/// The records of a CSV reader with their line numbers.
+fn csv_rows(reader: csv::Reader<Box<dyn Read>>, file: String) -> impl Iterator<Item = Numbered> {
+    reader.into_records().map(move |r| match r {
+        Ok(record) => Ok((record.position().map_or(0, csv::Position::line), record)),
+        Err(e) => Err(row_error(&file, 0, &e)),
+    })
+}
+
+/// Reads `rows` to the end. Valid rows go to the import in batches while no row has failed;
+/// after the first bad row the rest is only checked, so every bad row is reported.
+async fn load<T: Serialize>(
+    import: &mut ListImport,
+    rows: impl Iterator<Item = Numbered>,
+    file: &str,
+    positions: Positions,
+    mut parse: impl FnMut(&csv::StringRecord) -> Result<Parsed<T>, String>,
+) -> anyhow::Result<(ListSummary, Vec<BadRow>)> {
+    let mut summary = ListSummary::default();
+    let mut bad = Vec::new();
+    let mut batch = Vec::with_capacity(BATCH);
+    for row in rows {
+        summary.rows += 1;
+        let (n, record) = match row {
+            Ok(r) => r,
+            Err(e) => {
+                bad.push(BadRow::from(e));
+                continue;
+            }
+        };
+        match parse(&record) {
+            Ok(Parsed::Import { record, valid }) => {
+                summary.imported += 1;
+                summary.invalid += u64::from(!valid);
+                if bad.is_empty() {
+                    batch.push(record);
+                }
+            }
+            Ok(Parsed::Skip(name)) => {
+                summary.skipped += 1;
+                *summary.skipped_by.entry(name).or_default() += 1;
+            }
+            Err(message) => {
+                let at = match positions {
+                    Positions::Lines => n.to_string(),
+                    Positions::Items => format!("item {n}"),
+                };
+                bad.push(BadRow { file: file.to_owned(), at, message });
+            }
+        }
+        if batch.len() >= BATCH {
+            if bad.is_empty() {
+                import.add(&batch).await?;
+            }
+            batch.clear();
+        }
+    }
+    if bad.is_empty() {
+        import.add(&batch).await?;
+    }
+    Ok((summary, bad))
+}
+
+/// Runs one list import: opens the store and the transaction, loads, then commits or (with
+/// any bad row) rolls back and reports every bad row.
+fn run_list_import<T: Serialize>(
+    ctx: &RunContext,
+    kind: ListKind,
+    file: &str,
+    json: bool,
+    rows: impl Iterator<Item = Numbered>,
+    positions: Positions,
+    parse: impl FnMut(&csv::StringRecord) -> Result<Parsed<T>, String>,
+) -> anyhow::Result<Outcome> {
+    let started = std::time::Instant::now();
+    let rt = storage::runtime()?;
+    rt.block_on(async {
+        let store = storage::open_store(ctx).await?;
+        let mut import = store.begin_list_import(kind, ctx.now).await?;
+        let (mut summary, bad) = load(&mut import, rows, file, positions, parse).await?;
+        if !bad.is_empty() {
+            import.abort().await?;
+            store.close().await;
+            for e in &bad {
+                eprintln!("{e}");
+            }
+            eprintln!("{file}: {} bad rows of {}; nothing imported", bad.len(), summary.rows);
+            return Ok(Outcome::SomeFailed);
+        }
+        summary.new = import.finish().await?.new;
+        store.close().await;
+        summary.seconds = started.elapsed().as_secs_f64();
+        print_list_summary(file, &summary, json)?;
+        Ok(Outcome::Clean)
+    })
+}
+
+fn print_list_summary(file: &str, s: &ListSummary, json: bool) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        storage::json_line(&mut out, s)?;
+    } else {
+        let mut line = format!("{file}: {} rows, {} imported, {} new", s.rows, s.imported, s.new);
+        if s.invalid > 0 {
+            line.push_str(&format!("; {} invalid addresses kept (flagged by rule invalid-address)", s.invalid));
+        }
+        if s.skipped > 0 {
+            let by: Vec<String> = s.skipped_by.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            line.push_str(&format!("; {} skipped ({})", s.skipped, by.join(", ")));
+        }
+        line.push_str(&format!(" ({:.2} s, {:.0} rows/s)", s.seconds, s.rows as f64 / s.seconds.max(1e-9)));
+        writeln!(out, "{line}")?;
+    }
+    out.flush().context("writing to stdout")
+}
+
+/// The header row and the column mapping of a CSV for `fields`.
+fn mapped(reader: &mut csv::Reader<Box<dyn Read>>, name: &str, fields: &[import::FieldSpec], map: &[String]) -> anyhow::Result<(Vec<String>, import::Mapping)> {
+    let headers: Vec<String> = reader.headers().with_context(|| format!("{name}: cannot read the header row"))?.iter().map(str::to_owned).collect();
+    let mapping = mapping_for(&headers, name, fields, map)?;
+    Ok((headers, mapping))
+}
+
+fn mapping_for(headers: &[String], name: &str, fields: &[import::FieldSpec], map: &[String]) -> anyhow::Result<import::Mapping> {
+    let overrides = import::parse_overrides(map)?;
+    let mapping = import::map_headers(headers, fields, &overrides).with_context(|| name.to_owned())?;
+    if !mapping.unused.is_empty() {
+        tracing::info!("{name}: columns kept as extra data or ignored: {}", mapping.unused.join(", "));
+    }
+    Ok(mapping)
+}
+
+fn import_subscribers(ctx: &RunContext, args: &SubscriberArgs) -> anyhow::Result<Outcome> {
+    let name = args.csv.file.display().to_string();
+    let mut reader = open_csv(&args.csv.file)?;
+    let (headers, mapping) = mapped(&mut reader, &name, subscribers::FIELDS, &args.csv.map)?;
+    let defaults = subscribers::Defaults { list: args.list.clone(), status: args.status.clone() };
+    let rows = csv_rows(reader, name.clone());
+    run_list_import(ctx, ListKind::Subscribers, &name, args.csv.json, rows, Positions::Lines, |row| {
+        let record = subscribers::record(&mapping, &headers, row, &defaults)?;
+        Ok(Parsed::Import { valid: record.valid, record })
+    })
+}
+
+fn import_engagement(ctx: &RunContext, args: &CsvArgs) -> anyhow::Result<Outcome> {
+    let name = args.file.display().to_string();
+    let mut reader = open_csv(&args.file)?;
+    let (_, mapping) = mapped(&mut reader, &name, engagement::FIELDS, &args.map)?;
+    let rows = csv_rows(reader, name.clone());
+    run_list_import(ctx, ListKind::Engagement, &name, args.json, rows, Positions::Lines, |row| {
+        Ok(match engagement::record(&mapping, row)? {
+            EngagementRow::Engagement(record) => {
+                let valid = crate::domain::EmailAddress::parse(&record.address).is_ok();
+                Parsed::Import { record, valid }
+            }
+            EngagementRow::Skipped(kind) => Parsed::Skip(kind),
+        })
+    })
+}
+
+fn import_suppressions(ctx: &RunContext, args: &SuppressionArgs) -> anyhow::Result<Outcome> {
+    let name = args.csv.file.display().to_string();
+    let table = suppression_table(&args.csv.file, args.format)?;
+    let mapping = mapping_for(&table.headers, &name, suppressions::FIELDS, &args.csv.map)?;
+    let format = args.format;
+    let reason = args.reason.clone();
+    let rows = table.rows.into_iter().map(Ok);
+    run_list_import(ctx, ListKind::Suppressions(format.as_str()), &name, args.csv.json, rows, table.positions, |row| {
+        Ok(match suppressions::record(format, &mapping, row, reason.as_deref())? {
+            SuppressionRow::Suppression(record) => Parsed::Import { valid: record.valid, record },
+            SuppressionRow::Skipped(status) => Parsed::Skip(status),
+        })
+    })
+}
+
+/// A suppression file as a table: plain list, JSON (array, object holding one, JSON Lines) or
+/// CSV (with a header, or SES's header-less `address,REASON`).
+fn suppression_table(path: &Path, format: SourceFormat) -> anyhow::Result<Table> {
+    let name = path.display().to_string();
+    let mut text = String::new();
+    let mut input: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(File::open(path).with_context(|| format!("cannot open {name}"))?)
+    };
+    input.read_to_string(&mut text).with_context(|| format!("cannot read {name} (is it UTF-8 text?)"))?;
+    if format == SourceFormat::Plain {
+        return Ok(suppressions::plain_table(&text));
+    }
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    if body.starts_with('{') || body.starts_with('[') {
+        return suppressions::json_table(body).map_err(|e| anyhow::anyhow!("{name}: {e}"));
+    }
+    let first_line = body.lines().next().unwrap_or_default();
+    let delimiter = import::sniff_delimiter(first_line.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut headers: Option<Vec<String>> = None;
+    for record in reader.records() {
+        let record = record.map_err(|e| anyhow::anyhow!("{}", BadRow::from(row_error(&name, 0, &e))))?;
+        let line = record.position().map_or(0, csv::Position::line);
+        if headers.is_none() {
+            let cells: Vec<String> = record.iter().map(|c| c.trim_start_matches('\u{feff}').to_owned()).collect();
+            if suppressions::first_row_is_data(&cells) {
+                headers = Some(suppressions::headerless_names(cells.len()));
+            } else {
+                headers = Some(cells);
+                continue;
+            }
+        }
+        rows.push((line, record));
+    }
+    Ok(Table { headers: headers.unwrap_or_else(|| vec!["email".to_owned()]), rows, positions: Positions::Lines })
+}

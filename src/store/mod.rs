@@ -1,0 +1,153 @@
+//! The SQLite store: one place that opens the database (WAL, busy timeout, foreign keys,
+//! create-if-missing, embedded migrations), batched idempotent ingest, the send log, and the
+//! queries behind `explain`, `unresolved` and `reparse`. All SQL is static and checked at run
+//! time; batches travel as JSON arrays through `json_each`, so a batch costs a handful of
+//! statements whatever its size.
+
+mod error;
+pub mod event;
+pub mod imap;
+pub mod lists;
+pub mod ingest;
+pub mod pipeline;
+pub mod query;
+pub mod reparse;
+pub mod report;
+pub mod sends;
+mod sendindex;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+pub use error::StoreError;
+pub use event::EventRow;
+pub use imap::ImapCheckpoint;
+pub use ingest::{BatchOutcome, Digest, IngestCounts, ItemOutcome, Prepared, Preparer, PrepareOptions, RawBlob};
+
+/// The migrations in `migrations/`, embedded at build time (see `build.rs`).
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// How to open the database.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// How long a statement waits for another process's lock before failing.
+    pub busy_timeout: Duration,
+    /// Connections in the pool (readers can run beside the one writer in WAL mode).
+    pub max_connections: u32,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions { busy_timeout: Duration::from_secs(5), max_connections: 4 }
+    }
+}
+
+/// An open, migrated database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+    busy_timeout: Duration,
+}
+
+impl Store {
+    /// Opens (creating if missing) and migrates the database at `path`.
+    pub async fn open(path: &Path, options: &StoreOptions) -> Result<Store, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.exists()
+        {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| StoreError::CreateDir { path: parent.to_owned(), source })?;
+        }
+        let connect = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(options.busy_timeout)
+            .pragma("cache_size", "-32768") // 32 MiB of page cache: index inserts stay in memory
+            .pragma("wal_autocheckpoint", "8192"); // checkpoint every 32 MiB of WAL, not every 4
+        let pool = SqlitePoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(options.busy_timeout + Duration::from_secs(30))
+            .connect_with(connect)
+            .await
+            .map_err(|e| StoreError::from_sqlx(path, options.busy_timeout, e))?;
+        let store = Store { pool, path: path.to_owned(), busy_timeout: options.busy_timeout };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// A private in-memory database, for tests.
+    pub async fn open_in_memory() -> Result<Store, StoreError> {
+        let path = PathBuf::from(":memory:");
+        let connect = SqliteConnectOptions::new().in_memory(true).foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(connect)
+            .await
+            .map_err(|e| StoreError::from_sqlx(&path, Duration::ZERO, e))?;
+        let store = Store { pool, path, busy_timeout: Duration::ZERO };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        MIGRATOR.run(&self.pool).await.map_err(|e| StoreError::from_migrate(&self.path, self.busy_timeout, e))
+    }
+
+    /// The connection pool, for queries other modules add.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Turns a driver error into one that names this database.
+    pub fn error(&self, e: sqlx::Error) -> StoreError {
+        StoreError::from_sqlx(&self.path, self.busy_timeout, e)
+    }
+
+    /// Starts a write transaction that takes the write lock at once (`begin immediate`), so a
+    /// busy database waits the busy timeout instead of failing half-way.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        self.pool.begin_with("begin immediate").await.map_err(|e| self.error(e))
+    }
+
+    /// Closes every connection and checkpoints the WAL.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}
+
+/// Upper-case hex of a digest, as SQLite's `hex()` prints it.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+/// Reads upper- or lower-case hex; `None` if it is not exactly 32 bytes of hex.
+pub fn digest_from_hex(s: &str) -> Option<Digest> {
+    let bytes = s.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in bytes.chunks_exact(2).enumerate() {
+        let hi = (pair[0] as char).to_digit(16)?;
+        let lo = (pair[1] as char).to_digit(16)?;
+        out[i] = u8::try_from(hi * 16 + lo).ok()?;
+    }
+    Some(out)
+}
