@@ -84,10 +84,6 @@ impl<'a> Clues<'a> {
         self.status.is_some_and(|s| s.is(class, subject, detail))
     }
 
-    pub(super) fn command_is(&self, command: SmtpCommand) -> bool {
-        self.command == Some(command)
-    }
-
     /// True when the command was sent before DATA, so the message content was never seen.
     pub(super) fn before_data(&self) -> bool {
         use SmtpCommand::*;

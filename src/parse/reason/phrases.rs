@@ -42,6 +42,8 @@ pub(super) enum Set {
     SystemFull,
     TooManyConn,
     UserUnknown,
+    /// A gateway's or local delivery agent's lookup that found no such recipient.
+    Directory,
     Vacation,
     VirusDetected,
     /// Phrases that refuse the sender's address itself (envelope from).
@@ -89,6 +91,7 @@ pub(super) const SETS: &[(Set, &[&str])] = &[
     (Set::SystemFull, SYSTEM_FULL),
     (Set::TooManyConn, TOO_MANY_CONN),
     (Set::UserUnknown, USER_UNKNOWN),
+    (Set::Directory, DIRECTORY),
     (Set::Vacation, VACATION),
     (Set::VirusDetected, VIRUS_DETECTED),
     (Set::SenderAddress, SENDER_ADDRESS),
@@ -324,6 +327,7 @@ const HOST_UNKNOWN: &[&str] = &[
     "unrouteable address",
     "553 … does not exist",
     "we weren't able to find the recipient domain",
+    "no mx or a records for",
 ];
 
 const MAILBOX_FULL: &[&str] = &[
@@ -903,9 +907,14 @@ const USER_UNKNOWN: &[&str] = &[
     "user … was not found",
     "user … does not exist",
     "user (…) unknown",
+];
+
+const DIRECTORY: &[&str] = &[
     "not listed in domino directory",
     "not listed in public name & address book",
     "invalid final delivery userid",
+    "the recipient name is not recognized",
+    "unknown user: ",
 ];
 
 const VACATION: &[&str] = &[

@@ -106,7 +106,21 @@ fn first_pass_weighs_codes_commands_and_phrases() {
         (text("550 Unknown user a@example.jp").at(RcptTo), UserUnknown),
         (text("550 Unknown user a@example.jp").at(Data).reply(550), Filtered),
         (text("550 : User unknown").status("5.2.0"), Filtered),
-        (text("Unknown Recipient"), UserUnknown),
+        // Without an SMTP command the phrases mean a filter, as in Sisimai, unless a gateway's
+        // directory lookup says so.
+        (text("Unknown Recipient"), Filtered),
+        (text("[User unknown]"), Filtered),
+        (text("This user doesn't have a example.co.jp account (a@example.co.jp) [-9]"), Filtered),
+        (text("because: User a (a@example.jp) not listed in Domino Directory"), UserUnknown),
+        (
+            text(
+                "The recipient name is not recognized MSEXCH:IMS:NEKO 0 (000C05A6) Unknown Recipient",
+            ),
+            UserUnknown,
+        ),
+        (text("Unknown user: a@example.com"), UserUnknown),
+        (text("550 not listed in Domino Directory").at(RcptTo), UserUnknown),
+        (text("554 not listed in Domino Directory").at(Data), Filtered),
         (text("550 5.7.1 Client host rejected: cannot find your hostname"), RequirePtr),
         (text("550 5.7.1 This message is not RFC 5322 compliant").status("5.7.1"), NotCompliantRfc),
         (text("421 the sending MTA's poor reputation"), BadReputation),
@@ -118,6 +132,7 @@ fn first_pass_weighs_codes_commands_and_phrases() {
         (text("550 5.1.0 Address rejected").at(RcptTo).status("5.1.0"), UserUnknown),
         (text("554 Host does not accept mail"), NotAccept),
         (text("550 Host unknown (Name server: .: host not found)").status("5.1.2"), HostUnknown),
+        (text("No MX or A records for example.org"), HostUnknown),
         (text("Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)"), NotAccept),
         (text("550 5.7.1 Message detected as spam").at(Data), SpamDetected),
         (text("550 Message detected as spam").at(RcptTo).status("5.7.1"), SpamDetected),
@@ -321,6 +336,13 @@ fn gmail_and_yahoo_codes_anywhere() {
         (
             text("550-5.7.25 The IP address sending this message does not have a PTR record setup"),
             RequirePtr,
+        ),
+        (
+            text(
+                "421-4.7.28 Our system has detected an unusual rate of 421-4.7.28 unsolicited \
+                 mail originating from your IP address.",
+            ),
+            Blocked,
         ),
         (
             text("421-4.7.28 Gmail has detected an unusual rate of mail originating from your IP"),
