@@ -323,7 +323,7 @@ fn prefer(given: Option<Status>, in_text: Option<Status>, reply: Option<u16>) ->
         || given.is(4, 7, 0)
         || given.subject == 3 && given.class == 5
         || given.subject == 5 && matches!(given.detail, 1 | 2 | 4 | 5);
-    if (vague(given) && !vague(in_text)) || ambiguous {
+    if !vague(in_text) && (vague(given) || ambiguous) {
         return Some(in_text);
     }
     if given.is(5, 1, 1) && !vague(in_text) && !(in_text.class == 5 && in_text.subject == 5) {
@@ -412,6 +412,9 @@ mod tests {
             (s("5.2.2"), None, None, s("5.2.2")),
             (s("5.7.1"), s("4.7.1"), Some(451), s("4.7.1")),
             (s("5.2.2"), s("5.7.1"), Some(550), s("5.2.2")),
+            // A vague code in the text never replaces a more specific field.
+            (s("5.3.0"), s("5.0.0"), Some(550), s("5.3.0")),
+            (s("5.5.1"), s("5.0.0"), Some(550), s("5.5.1")),
         ];
         for (given, text, reply, expected) in rows {
             assert_eq!(prefer(*given, *text, *reply), *expected);

@@ -288,6 +288,7 @@ const FAILED_STARTTLS: &[&str] = &[
     "must issue a starttls command first",
     "tls required for rcpt domain",
     "failed mta-sts validation",
+    "does not support tls",
 ];
 
 const FILTERED: &[&str] = &[
@@ -328,6 +329,7 @@ const HOST_UNKNOWN: &[&str] = &[
     "553 … does not exist",
     "we weren't able to find the recipient domain",
     "no mx or a records for",
+    "dns lookup failure: host … not found",
 ];
 
 const MAILBOX_FULL: &[&str] = &[
@@ -915,6 +917,7 @@ const DIRECTORY: &[&str] = &[
     "invalid final delivery userid",
     "the recipient name is not recognized",
     "unknown user: ",
+    "no valid recipients for this mm",
 ];
 
 const VACATION: &[&str] = &[

@@ -119,6 +119,12 @@ fn first_pass_weighs_codes_commands_and_phrases() {
             UserUnknown,
         ),
         (text("Unknown user: a@example.com"), UserUnknown),
+        (
+            text(
+                "Message could not be delivered to mobile. Error: No valid recipients for this MM",
+            ),
+            UserUnknown,
+        ),
         (text("550 not listed in Domino Directory").at(RcptTo), UserUnknown),
         (text("554 not listed in Domino Directory").at(Data), Filtered),
         (text("550 5.7.1 Client host rejected: cannot find your hostname"), RequirePtr),
@@ -133,6 +139,10 @@ fn first_pass_weighs_codes_commands_and_phrases() {
         (text("554 Host does not accept mail"), NotAccept),
         (text("550 Host unknown (Name server: .: host not found)").status("5.1.2"), HostUnknown),
         (text("No MX or A records for example.org"), HostUnknown),
+        (
+            text("There was an error. DNS lookup failure: host mx.example.org not found"),
+            HostUnknown,
+        ),
         (text("Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)"), NotAccept),
         (text("550 5.7.1 Message detected as spam").at(Data), SpamDetected),
         (text("550 Message detected as spam").at(RcptTo).status("5.7.1"), SpamDetected),
@@ -179,8 +189,15 @@ fn second_pass_reads_phrases_alone() {
         (text("452 Mail system full").status("4.3.0"), SystemFull),
         (text("Message expired after sitting in queue for 5 days"), Expired),
         (text("530 STARTTLS is required to send mail"), FailedStartTls),
+        (text("500 Remote server does not support TLS (state 6).").reply(500), FailedStartTls),
         (text("535 Authentication credentials invalid").status("5.0.0"), SecurityError),
         (text("Command died with status 1: procmail-wrapper").kind("X-Unix"), MailerError),
+        (
+            text("77 (reason: Insufficient permission) 550 5.0.0 <a@example.jp>... Insufficient permission")
+                .status("5.3.0")
+                .kind("X-UNIX"),
+            SystemError,
+        ),
     ]);
 }
 
