@@ -142,8 +142,9 @@ impl DiagnosticKind {
     }
 }
 
-/// Room reserved for the tail [`restore_command_tail`] may add, so that it never reallocates.
-const TAIL_ROOM: usize = 32;
+/// Room reserved for the longest tail [`restore_command_tail`] adds, so that it never
+/// reallocates.
+const TAIL_ROOM: usize = " (in reply to end of data command)".len();
 
 /// Puts back the `(in reply to RCPT TO command)` tail that Postfix writes and decoders move into
 /// the command field: the phrase tables are written against diagnostics that carry it

@@ -1,6 +1,7 @@
 //! Mailbox providers whose refusals carry their own vocabulary. A provider is recognised by
-//! the remote host name (a suffix) or by a marker in the text (its postmaster URL, its error
-//! label); then its labels and its rules decide before the general rules do.
+//! the recipient's domain (one of its own), the remote host name (a suffix), a marker in the
+//! text (its postmaster URL, its error label) or the MTA that wrote the bounce; then its labels
+//! and its rules decide before the general rules do.
 
 use super::clues::Clues;
 use super::codes::Codes;
