@@ -20,8 +20,12 @@ pub(super) struct Clues<'a> {
     pub(super) command: Option<SmtpCommand>,
     pub(super) delayed: bool,
     pub(super) kind: DiagnosticKind,
-    /// Remote host name, lower-case, without a trailing dot.
+    /// Remote host name, without a `dns;` prefix, comments or a trailing dot (any case).
     pub(super) host: Option<&'a str>,
+    /// Host name of the MTA that wrote the bounce, cleaned the same way.
+    pub(super) reporter: Option<&'a str>,
+    /// Domain part of the failed recipient's address.
+    pub(super) domain: Option<&'a str>,
     /// A family decoder's reason that still deserves a second look (see [`is_provisional`]).
     pub(super) hint: Option<Reason>,
 }
@@ -39,7 +43,8 @@ pub(super) enum DiagnosticKind {
 
 impl<'a> Clues<'a> {
     pub(super) fn gather(evidence: &Evidence<'a>) -> Clues<'a> {
-        let text = normalise(evidence.diagnostic);
+        let mut text = normalise(evidence.diagnostic);
+        restore_command_tail(&mut text, evidence.command);
         let hits = matcher::scan(&text);
         let reply =
             evidence.reply_code.filter(|c| (200..600).contains(c)).or_else(|| reply_in(&text));
@@ -56,10 +61,9 @@ impl<'a> Clues<'a> {
                 a.eq_ignore_ascii_case("delayed") || a.eq_ignore_ascii_case("expired")
             }),
             kind: DiagnosticKind::of(evidence.diagnostic_type),
-            host: evidence
-                .remote_mta
-                .map(|h| h.trim().trim_end_matches('.'))
-                .filter(|h| !h.is_empty()),
+            host: evidence.remote_mta.and_then(host_name),
+            reporter: evidence.reporting_mta.and_then(host_name),
+            domain: evidence.recipient.and_then(domain_of),
             hint: evidence.preset.filter(|r| is_provisional(*r)),
         }
     }
@@ -78,10 +82,6 @@ impl<'a> Clues<'a> {
 
     pub(super) fn status_is(&self, class: u8, subject: u16, detail: u16) -> bool {
         self.status.is_some_and(|s| s.is(class, subject, detail))
-    }
-
-    pub(super) fn command_is(&self, command: SmtpCommand) -> bool {
-        self.command == Some(command)
     }
 
     /// True when the command was sent before DATA, so the message content was never seen.
@@ -107,6 +107,28 @@ pub(super) fn is_provisional(reason: Reason) -> bool {
     )
 }
 
+/// The host name in a Remote-MTA or Reporting-MTA value: `dns; mx.example.jp. (192.0.2.1)`
+/// gives `mx.example.jp`.
+fn host_name(value: &str) -> Option<&str> {
+    let value = value.trim();
+    let value = match value.split_once(';') {
+        Some((kind, rest)) if kind.trim().eq_ignore_ascii_case("dns") => rest.trim_start(),
+        _ => value,
+    };
+    let end = value
+        .find(|c: char| c.is_ascii_whitespace() || matches!(c, '(' | '[' | ';' | ','))
+        .unwrap_or(value.len());
+    let host = value[..end].trim_end_matches('.');
+    host.contains('.').then_some(host)
+}
+
+/// The domain of an address such as `<user@example.jp>`.
+fn domain_of(address: &str) -> Option<&str> {
+    let (_, domain) = address.trim().rsplit_once('@')?;
+    let domain = domain.trim_end_matches(['>', '.', ' ']);
+    domain.contains('.').then_some(domain)
+}
+
 impl DiagnosticKind {
     fn of(kind: Option<&str>) -> DiagnosticKind {
         match kind.map(str::trim) {
@@ -120,22 +142,74 @@ impl DiagnosticKind {
     }
 }
 
+/// Room reserved for the longest tail [`restore_command_tail`] adds, so that it never
+/// reallocates.
+const TAIL_ROOM: usize = " (in reply to end of data command)".len();
+
+/// Puts back the `(in reply to RCPT TO command)` tail that Postfix writes and decoders move into
+/// the command field: the phrase tables are written against diagnostics that carry it
+/// (`access denied (in reply to mail from command)`, `transaction failed ` with the space
+/// that the tail provides).
+fn restore_command_tail(text: &mut Vec<u8>, command: Option<SmtpCommand>) {
+    use SmtpCommand::*;
+    let name: &[u8] = match command {
+        None | Some(Connect) => return,
+        Some(Helo) => b"helo",
+        Some(Ehlo) => b"ehlo",
+        Some(StartTls) => b"starttls",
+        Some(Auth) => b"auth",
+        Some(MailFrom) => b"mail from",
+        Some(RcptTo) => b"rcpt to",
+        Some(Data) => b"data",
+        Some(EndOfData) => b"end of data",
+    };
+    if text.is_empty() || memchr::memmem::find(text, b"(in reply to ").is_some() {
+        return;
+    }
+    for part in [b" (in reply to ".as_slice(), name, b" command)"] {
+        text.extend_from_slice(part);
+    }
+}
+
 /// Lower-cases ASCII, turns every whitespace run into one space, and drops the reply-code
-/// prefixes that start the continuation lines of a multi-line SMTP answer ("550-5.7.1 ").
+/// prefixes that start the continuation lines of a multi-line SMTP answer ("550-5.7.1 "),
+/// also where a decoder already joined those lines into one.
 fn normalise(text: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len());
-    for (index, line) in text.as_bytes().split(|b| *b == b'\n').enumerate() {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() + TAIL_ROOM);
+    let lead = multiline_reply_code(bytes.trim_ascii_start());
+    for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
         let line = line.trim_ascii_start();
-        let line = if index == 0 { line } else { &line[continuation_prefix(line)..] };
-        for word in line.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()) {
+        let mut rest = if index == 0 { line } else { &line[continuation_prefix(line)..] };
+        loop {
+            rest = rest.trim_ascii_start();
+            if rest.is_empty() {
+                break;
+            }
+            if !out.is_empty() && lead.is_some_and(|code| rest.starts_with(code)) {
+                let prefix = continuation_prefix(rest);
+                if prefix > 0 {
+                    rest = &rest[prefix..];
+                    continue;
+                }
+            }
+            let end = rest.iter().position(u8::is_ascii_whitespace).unwrap_or(rest.len());
             if !out.is_empty() {
                 out.push(b' ');
             }
-            out.extend_from_slice(word);
+            out.extend_from_slice(&rest[..end]);
+            rest = &rest[end..];
         }
     }
     out.make_ascii_lowercase();
     out
+}
+
+/// The reply code of a text that starts as a multi-line SMTP answer (`550-5.2.1 The user`).
+fn multiline_reply_code(text: &[u8]) -> Option<&[u8]> {
+    let code = text.get(..3)?;
+    let is_code = matches!(code[0], b'2' | b'4' | b'5') && code[1..].iter().all(u8::is_ascii_digit);
+    (is_code && text.get(3) == Some(&b'-')).then_some(code)
 }
 
 /// Length of a leading `550-`, `550 ` or `550-5.7.1 ` on a continuation line, else 0.
@@ -174,9 +248,11 @@ fn digits(bytes: &[u8]) -> usize {
     bytes.iter().take(4).take_while(|b| b.is_ascii_digit()).count()
 }
 
-/// The first well-formed enhanced status code in the text.
+/// The enhanced status code of the text: the first one that follows a reply code (`550 5.7.1`,
+/// `550-'5.7.1`), which is the remote server's own answer, else the first one at all (a relay
+/// may put its own code before the answer it quotes).
 fn status_in(text: &[u8]) -> Option<Status> {
-    memchr::memchr_iter(b'.', text).find_map(|dot| {
+    let mut codes = memchr::memchr_iter(b'.', text).filter_map(|dot| {
         let at = dot.checked_sub(1)?;
         let before_ok = at == 0 || !matches!(text[at - 1], b'0'..=b'9' | b'.');
         let len = status_at(&text[at..]).filter(|_| before_ok)?;
@@ -186,8 +262,25 @@ fn status_in(text: &[u8]) -> Option<Status> {
         if !after_ok {
             return None;
         }
-        Status::parse(std::str::from_utf8(&text[at..at + len]).ok()?)
-    })
+        let status = Status::parse(std::str::from_utf8(&text[at..at + len]).ok()?)?;
+        Some((status, follows_reply_code(&text[..at])))
+    });
+    let (first, answer) = codes.next()?;
+    if answer {
+        return Some(first);
+    }
+    Some(codes.find(|(_, answer)| *answer).map_or(first, |(status, _)| status))
+}
+
+/// True when `before` ends with a reply code and its separator: `550 `, `550-`, `550-'`.
+fn follows_reply_code(before: &[u8]) -> bool {
+    let before = before.strip_suffix(b"'").or_else(|| before.strip_suffix(b"\"")).unwrap_or(before);
+    let Some((separator, rest)) = before.split_last() else { return false };
+    let Some(code) = rest.len().checked_sub(3).map(|at| &rest[at..]) else { return false };
+    matches!(separator, b' ' | b'-')
+        && matches!(code[0], b'2' | b'4' | b'5')
+        && code[1..].iter().all(u8::is_ascii_digit)
+        && rest.len().checked_sub(4).is_none_or(|at| !rest[at].is_ascii_alphanumeric())
 }
 
 /// A dot that ends a sentence rather than continuing a number.
@@ -231,7 +324,7 @@ fn prefer(given: Option<Status>, in_text: Option<Status>, reply: Option<u16>) ->
         || given.is(4, 7, 0)
         || given.subject == 3 && given.class == 5
         || given.subject == 5 && matches!(given.detail, 1 | 2 | 4 | 5);
-    if (vague(given) && !vague(in_text)) || ambiguous {
+    if !vague(in_text) && (vague(given) || ambiguous) {
         return Some(in_text);
     }
     if given.is(5, 1, 1) && !vague(in_text) && !(in_text.class == 5 && in_text.subject == 5) {
@@ -263,6 +356,17 @@ mod tests {
             ("", ""),
             ("\n\n", ""),
             ("line\n5", "line 5"),
+            (
+                "550-5.2.1 The user is receiving mail at a rate that 550-5.2.1 prevents \
+                 additional messages. 550 5.2.1 https://support.google.com/",
+                "550-5.2.1 the user is receiving mail at a rate that prevents additional \
+                 messages. https://support.google.com/",
+            ),
+            (
+                "553-SPF domain 553-fail. Refer 553 information",
+                "553-spf domain fail. refer information",
+            ),
+            ("host said: 550 5.1.1 no 550 5.1.1 stays", "host said: 550 5.1.1 no 550 5.1.1 stays"),
         ];
         for (input, expected) in rows {
             assert_eq!(String::from_utf8(normalise(input)).unwrap(), *expected, "{input:?}");
@@ -280,6 +384,15 @@ mod tests {
             ("#5.1.1 bad address", Some((5, 1, 1)), None),
             ("error (#5.7.1).", Some((5, 7, 1)), None),
             ("5.0.911 pseudo", None, None),
+            // The remote server's answer wins over a relay's own code before it.
+            (
+                "5.1.0 - unknown address error 550-'5.7.1 <a@b>... access denied'",
+                Some((5, 7, 1)),
+                Some(550),
+            ),
+            ("#4.4.1 then host said: 550 5.1.1 unknown", Some((5, 1, 1)), Some(550)),
+            ("5.2.2 over quota; see rfc 3463 5.2.2", Some((5, 2, 2)), None),
+            ("x550 5.7.1 is not a reply code", Some((5, 7, 1)), None),
         ];
         for (text, status, reply) in rows {
             let found = status_in(text.as_bytes()).map(|s| (s.class, s.subject, s.detail));
@@ -300,6 +413,9 @@ mod tests {
             (s("5.2.2"), None, None, s("5.2.2")),
             (s("5.7.1"), s("4.7.1"), Some(451), s("4.7.1")),
             (s("5.2.2"), s("5.7.1"), Some(550), s("5.2.2")),
+            // A vague code in the text never replaces a more specific field.
+            (s("5.3.0"), s("5.0.0"), Some(550), s("5.3.0")),
+            (s("5.5.1"), s("5.0.0"), Some(550), s("5.5.1")),
         ];
         for (given, text, reply, expected) in rows {
             assert_eq!(prefer(*given, *text, *reply), *expected);

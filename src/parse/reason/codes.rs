@@ -60,6 +60,7 @@ pub(super) const PHRASE_CODES: &[CodeRule] = {
     &[
         // Gmail.
         by_both(Codes::one(4, 7, 28), "same message-id", PolicyViolation),
+        by_both(Codes::one(4, 7, 28), "unusual rate of unsolicited mail", Blocked),
         by_status(Codes::one(4, 7, 28), Speeding),
         by_both(Codes::one(5, 7, 1), "unusual rate of unsolicited mail", Blocked),
         by_both(Codes::one(5, 7, 28), "unusual rate of unsolicited mail", Blocked),

@@ -145,9 +145,9 @@ fn no_relaying(clues: &Clues<'_>) -> bool {
     !hint_says_other && !at_greeting && clues.has(Set::NoRelaying)
 }
 
-/// A rejected recipient: a 5.1.x code not contradicted by the text, or the phrases at RCPT,
-/// or the phrases alone in a report that shows no SMTP exchange at all (a directory lookup
-/// of a gateway such as Exchange or Domino cannot be a content filter).
+/// A rejected recipient: a 5.1.x code not contradicted by the text, or the phrases at RCPT, or
+/// a gateway's directory lookup (Exchange, Domino, IMail) at RCPT or outside any SMTP dialogue.
+/// Elsewhere the same phrases mean a filter (see [`filtered`]), as in Sisimai.
 fn user_unknown(clues: &Clues<'_>) -> bool {
     match clues.status_reason() {
         Some(Reason::Suspend) => false,
@@ -157,20 +157,21 @@ fn user_unknown(clues: &Clues<'_>) -> bool {
                 .any(|set| clues.has(*set))
                 && !rejected_phrase(clues)
         }
-        _ => {
-            (clues.command_is(SmtpCommand::RcptTo) || no_smtp_exchange(clues))
-                && clues.has(Set::UserUnknown)
-        }
+        _ => match clues.command {
+            Some(SmtpCommand::RcptTo) => unknown_phrase(clues),
+            None => clues.has(Set::Directory),
+            Some(_) => false,
+        },
     }
 }
 
-fn no_smtp_exchange(clues: &Clues<'_>) -> bool {
-    clues.command.is_none() && clues.reply.is_none() && clues.status.is_none()
+fn unknown_phrase(clues: &Clues<'_>) -> bool {
+    clues.has(Set::UserUnknown) || clues.has(Set::Directory)
 }
 
 /// Refused after the content was seen, for recipient-side reasons (filters, preferences).
 fn filtered(clues: &Clues<'_>) -> bool {
-    let by_phrase = clues.has(Set::Filtered) || clues.has(Set::UserUnknown);
+    let by_phrase = clues.has(Set::Filtered) || unknown_phrase(clues);
     match clues.status_reason() {
         Some(Reason::Suspend) => false,
         Some(Reason::Filtered) => by_phrase,

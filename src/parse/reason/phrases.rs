@@ -42,6 +42,8 @@ pub(super) enum Set {
     SystemFull,
     TooManyConn,
     UserUnknown,
+    /// A gateway's or local delivery agent's lookup that found no such recipient.
+    Directory,
     Vacation,
     VirusDetected,
     /// Phrases that refuse the sender's address itself (envelope from).
@@ -89,6 +91,7 @@ pub(super) const SETS: &[(Set, &[&str])] = &[
     (Set::SystemFull, SYSTEM_FULL),
     (Set::TooManyConn, TOO_MANY_CONN),
     (Set::UserUnknown, USER_UNKNOWN),
+    (Set::Directory, DIRECTORY),
     (Set::Vacation, VACATION),
     (Set::VirusDetected, VIRUS_DETECTED),
     (Set::SenderAddress, SENDER_ADDRESS),
@@ -258,6 +261,7 @@ const EXPIRED: &[&str] = &[
     "message expired after sitting in queue for",
     "message expired, cannot connect to remote server",
     "message expired, connection refulsed",
+    "message expired, connection refused",
     "message timed out",
     "retry time not reached for any host after a long failure period",
     "server did not respond",
@@ -270,6 +274,12 @@ const EXPIRED: &[&str] = &[
     "delivery time out",
     "message could not be delivered within",
     "queue expired",
+    "did not accept our requests to connect",
+    "envelope expired",
+    "host not reachable",
+    "message will be retried",
+    "was not delivered within",
+    "delivery failed … attempts",
 ];
 
 const FAILED_STARTTLS: &[&str] = &[
@@ -278,6 +288,7 @@ const FAILED_STARTTLS: &[&str] = &[
     "must issue a starttls command first",
     "tls required for rcpt domain",
     "failed mta-sts validation",
+    "does not support tls",
 ];
 
 const FILTERED: &[&str] = &[
@@ -317,6 +328,8 @@ const HOST_UNKNOWN: &[&str] = &[
     "unrouteable address",
     "553 … does not exist",
     "we weren't able to find the recipient domain",
+    "no mx or a records for",
+    "dns lookup failure: host … not found",
 ];
 
 const MAILBOX_FULL: &[&str] = &[
@@ -400,6 +413,7 @@ const NETWORK_ERROR: &[&str] = &[
     "unrouteable mail domain",
     "mail loop detected",
     "network error on destination",
+    "dns query failed",
 ];
 
 const NO_RELAYING: &[&str] = &[
@@ -895,9 +909,15 @@ const USER_UNKNOWN: &[&str] = &[
     "user … was not found",
     "user … does not exist",
     "user (…) unknown",
+];
+
+const DIRECTORY: &[&str] = &[
     "not listed in domino directory",
     "not listed in public name & address book",
     "invalid final delivery userid",
+    "the recipient name is not recognized",
+    "unknown user: ",
+    "no valid recipients for this mm",
 ];
 
 const VACATION: &[&str] = &[

@@ -1,6 +1,7 @@
 //! Mailbox providers whose refusals carry their own vocabulary. A provider is recognised by
-//! the remote host name (a suffix) or by a marker in the text (its postmaster URL, its error
-//! label); then its labels and its rules decide before the general rules do.
+//! the recipient's domain (one of its own), the remote host name (a suffix), a marker in the
+//! text (its postmaster URL, its error label) or the MTA that wrote the bounce; then its labels
+//! and its rules decide before the general rules do.
 
 use super::clues::Clues;
 use super::codes::Codes;
@@ -82,23 +83,44 @@ const fn one(class: u8, subject: u16, detail: u16) -> Codes {
 }
 
 /// The provider that sent this refusal, if any, and its verdict.
+///
+/// Looked for in this order, as Sisimai does: the recipient's domain (a provider's own
+/// domain, whose MX is the provider), the remote host, a marker in the text, and last the
+/// MTA that wrote the bounce (a provider words its own DNS and queue errors).
 pub(super) fn by_provider(clues: &Clues<'_>) -> Option<Reason> {
     let offsets = &catalog().offsets.providers;
-    let (provider, first) =
-        PROVIDERS.iter().zip(offsets).find(|(p, first)| p.recognises(clues, **first))?;
-    provider.label.and_then(|read| read(clues)).or_else(|| provider.apply_rules(clues, *first))
+    let find = |test: &dyn Fn(&Provider, u16) -> bool| {
+        PROVIDERS.iter().zip(offsets).find(|(p, id)| test(p, **id)).map(|(p, id)| (p, *id))
+    };
+    let (provider, first) = clues
+        .domain
+        .and_then(|domain| find(&|p, _| p.serves(domain)))
+        .or_else(|| clues.host.and_then(|host| find(&|p, _| p.runs(host))))
+        .or_else(|| find(&|_, id| clues.hits.has_id(id)))
+        .or_else(|| clues.reporter.and_then(|host| find(&|p, _| p.runs(host))))?;
+    provider.label.and_then(|read| read(clues)).or_else(|| provider.apply_rules(clues, first))
 }
 
 impl Provider {
-    fn recognises(&self, clues: &Clues<'_>, marker_id: u16) -> bool {
-        let by_host = clues.host.is_some_and(|host| {
-            let host = host.as_bytes();
-            self.hosts.iter().any(|suffix| {
-                host.len() >= suffix.len()
-                    && host[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
-            })
-        });
-        by_host || clues.hits.has_id(marker_id)
+    /// True when the host name ends with one of the provider's suffixes.
+    fn runs(&self, host: &str) -> bool {
+        let host = host.as_bytes();
+        self.hosts.iter().any(|suffix| {
+            host.len() >= suffix.len()
+                && host[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+        })
+    }
+
+    /// True when a mail domain is the provider's own: one of its host suffixes is the domain
+    /// or ends with `.domain` (`hotmail.com` for `.hotmail.com`, `au.com` for `msmx.au.com`).
+    fn serves(&self, domain: &str) -> bool {
+        let domain = domain.as_bytes();
+        self.hosts.iter().any(|suffix| {
+            let suffix = suffix.as_bytes();
+            suffix.len() >= domain.len()
+                && suffix[suffix.len() - domain.len()..].eq_ignore_ascii_case(domain)
+                && (suffix.len() == domain.len() || suffix[suffix.len() - domain.len() - 1] == b'.')
+        })
     }
 
     fn apply_rules(&self, clues: &Clues<'_>, marker_id: u16) -> Option<Reason> {

@@ -14,6 +14,8 @@ trait Build {
     fn reply(self, code: u16) -> Self;
     fn at(self, command: SmtpCommand) -> Self;
     fn host(self, host: &'static str) -> Self;
+    fn reporter(self, host: &'static str) -> Self;
+    fn to(self, recipient: &'static str) -> Self;
     fn kind(self, kind: &'static str) -> Self;
     fn action(self, action: &'static str) -> Self;
     fn preset(self, reason: Reason) -> Self;
@@ -31,6 +33,12 @@ impl Build for Evidence<'static> {
     }
     fn host(self, host: &'static str) -> Self {
         Evidence { remote_mta: Some(host), ..self }
+    }
+    fn reporter(self, host: &'static str) -> Self {
+        Evidence { reporting_mta: Some(host), ..self }
+    }
+    fn to(self, recipient: &'static str) -> Self {
+        Evidence { recipient: Some(recipient), ..self }
     }
     fn kind(self, kind: &'static str) -> Self {
         Evidence { diagnostic_type: Some(kind), ..self }
@@ -98,7 +106,27 @@ fn first_pass_weighs_codes_commands_and_phrases() {
         (text("550 Unknown user a@example.jp").at(RcptTo), UserUnknown),
         (text("550 Unknown user a@example.jp").at(Data).reply(550), Filtered),
         (text("550 : User unknown").status("5.2.0"), Filtered),
-        (text("Unknown Recipient"), UserUnknown),
+        // Without an SMTP command the phrases mean a filter, as in Sisimai, unless a gateway's
+        // directory lookup says so.
+        (text("Unknown Recipient"), Filtered),
+        (text("[User unknown]"), Filtered),
+        (text("This user doesn't have a example.co.jp account (a@example.co.jp) [-9]"), Filtered),
+        (text("because: User a (a@example.jp) not listed in Domino Directory"), UserUnknown),
+        (
+            text(
+                "The recipient name is not recognized MSEXCH:IMS:NEKO 0 (000C05A6) Unknown Recipient",
+            ),
+            UserUnknown,
+        ),
+        (text("Unknown user: a@example.com"), UserUnknown),
+        (
+            text(
+                "Message could not be delivered to mobile. Error: No valid recipients for this MM",
+            ),
+            UserUnknown,
+        ),
+        (text("550 not listed in Domino Directory").at(RcptTo), UserUnknown),
+        (text("554 not listed in Domino Directory").at(Data), Filtered),
         (text("550 5.7.1 Client host rejected: cannot find your hostname"), RequirePtr),
         (text("550 5.7.1 This message is not RFC 5322 compliant").status("5.7.1"), NotCompliantRfc),
         (text("421 the sending MTA's poor reputation"), BadReputation),
@@ -110,6 +138,11 @@ fn first_pass_weighs_codes_commands_and_phrases() {
         (text("550 5.1.0 Address rejected").at(RcptTo).status("5.1.0"), UserUnknown),
         (text("554 Host does not accept mail"), NotAccept),
         (text("550 Host unknown (Name server: .: host not found)").status("5.1.2"), HostUnknown),
+        (text("No MX or A records for example.org"), HostUnknown),
+        (
+            text("There was an error. DNS lookup failure: host mx.example.org not found"),
+            HostUnknown,
+        ),
         (text("Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)"), NotAccept),
         (text("550 5.7.1 Message detected as spam").at(Data), SpamDetected),
         (text("550 Message detected as spam").at(RcptTo).status("5.7.1"), SpamDetected),
@@ -117,6 +150,32 @@ fn first_pass_weighs_codes_commands_and_phrases() {
         (text("451 4.7.1 Client host rejected: Please try again slower"), Speeding),
         (text("421 Too many connections from your host.").status("4.0.0"), TooManyConn),
         (text("554 Service unavailable; blocked using zen.spamhaus.org"), Blocked),
+    ]);
+}
+
+#[test]
+fn text_as_the_tables_expect_it() {
+    check(&[
+        // Postfix's "(in reply to … command)" tail, moved into the command by a decoder.
+        (text("550 5.7.1 Access denied").status("5.7.1").at(MailFrom), Rejected),
+        (text("550 5.7.1 Access denied").status("5.7.1").at(RcptTo), SecurityError),
+        (text("550 <a@ne.example.jp>: Recipient address rejected.").status("5.0.0").at(RcptTo), UserUnknown),
+        (text("554 Transaction failed").status("5.0.0").at(MailFrom), SystemError),
+        (text("554 Transaction failed (in reply to end of DATA command)").status("5.0.0").at(EndOfData), SystemError),
+        (text("").status("5.0.0").at(RcptTo), Undefined),
+        // A multi-line answer whose lines a decoder joined.
+        (
+            text("550-5.2.1 The user you are trying to contact is receiving mail at a rate that 550-5.2.1 \
+                  prevents additional messages from being delivered. 550 5.2.1 https://support.google.com/mail")
+                .status("5.2.1").reply(550).at(RcptTo).host("alt1.gmail-smtp-in.l.google.com"),
+            Speeding,
+        ),
+        // A relay's own code before the answer it quotes.
+        (
+            text("5.1.0 - Unknown address error 550-'5.7.1 <a@bounces.example.com>... Access denied'")
+                .status("5.1.0").reply(550),
+            SecurityError,
+        ),
     ]);
 }
 
@@ -130,8 +189,40 @@ fn second_pass_reads_phrases_alone() {
         (text("452 Mail system full").status("4.3.0"), SystemFull),
         (text("Message expired after sitting in queue for 5 days"), Expired),
         (text("530 STARTTLS is required to send mail"), FailedStartTls),
+        (text("500 Remote server does not support TLS (state 6).").reply(500), FailedStartTls),
         (text("535 Authentication credentials invalid").status("5.0.0"), SecurityError),
         (text("Command died with status 1: procmail-wrapper").kind("X-Unix"), MailerError),
+        (
+            text("77 (reason: Insufficient permission) 550 5.0.0 <a@example.jp>... Insufficient permission")
+                .status("5.3.0")
+                .kind("X-UNIX"),
+            SystemError,
+        ),
+    ]);
+}
+
+#[test]
+fn queue_and_connection_failures_the_sending_mta_words_itself() {
+    check(&[
+        (
+            text(
+                "The recipient server did not accept our requests to connect. [mx.example.jp: socket error]",
+            ),
+            Expired,
+        ),
+        (text("Envelope expired"), Expired),
+        (text("Error, ERROR_CODE :421, Host not reachable.").reply(421), Expired),
+        (text("Message will be retried for 2 more day(s)"), Expired),
+        (text("Your message was not delivered within 0 days and 1 hours."), Expired),
+        (text("Delivery failed 20 attempts: a@example.com"), Expired),
+        (text("550 5.4.312 Message expired, DNS query failed").status("5.4.312"), NetworkError),
+        (text("550 5.4.316 Message expired, connection refused").status("5.4.316"), Expired),
+        (
+            text("Message will be retried for 2 more day(s): 452 4.2.2 mailbox full")
+                .status("4.2.2"),
+            MailboxFull,
+        ),
+        (text("Delivery failed: user unknown after 3 attempts").at(RcptTo), UserUnknown),
     ]);
 }
 
@@ -264,6 +355,13 @@ fn gmail_and_yahoo_codes_anywhere() {
             RequirePtr,
         ),
         (
+            text(
+                "421-4.7.28 Our system has detected an unusual rate of 421-4.7.28 unsolicited \
+                 mail originating from your IP address.",
+            ),
+            Blocked,
+        ),
+        (
             text("421-4.7.28 Gmail has detected an unusual rate of mail originating from your IP"),
             Speeding,
         ),
@@ -328,6 +426,37 @@ fn providers_by_host() {
         (text("550 Too many invalid recipients").host("cxr.mx.a.cloudfilter.net.cox.net"), Blocked),
         (text("553 Sorry, your envelope sender is in my badmailfrom list.").host("server-1.bemta-2.messagelabs.com"), Rejected),
         (text("Upstream error").host("MX.Example.ünïcödé"), OnHold),
+    ]);
+}
+
+#[test]
+fn providers_by_domain_host_comment_and_reporter() {
+    let unknown_user = "550 <a@ezweb.ne.jp>: User unknown";
+    let dns_error = "DNS Error: 1 DNS type 'mx' lookup of example.jp responded with code NXDOMAIN \
+                     Domain name not found: example.jp";
+    check(&[
+        // Remote-MTA values with comments and a trailing dot still name the host.
+        (text(unknown_user).status("5.0.0").reply(550).host("lsean.ezweb.ne.jp. (192.0.2.1, the server)"), UserUnknown),
+        (text(unknown_user).status("5.0.0").reply(550).host("dns; lsean.ezweb.ne.jp (tcp|192.0.2.1|25)"), UserUnknown),
+        // The recipient's domain is the provider's own: its MX is the provider's.
+        (text(unknown_user).status("5.0.0").reply(550).to("a@ezweb.ne.jp"), UserUnknown),
+        (text("550 Requested action not taken: mailbox unavailable").status("5.5.0").to("a@hotmail.com"), UserUnknown),
+        // A domain that only shares the last labels is not the provider's.
+        (text(unknown_user).status("5.0.0").reply(550).to("a@web.ne.jp"), Filtered),
+        (text(unknown_user).status("5.0.0").reply(550).to("a@notezweb.ne.jp"), Filtered),
+        // Without a remote host, the MTA that wrote the bounce words its own errors.
+        (text(dns_error).status("4.0.0").reporter("googlemail.com"), NetworkError),
+        (text(dns_error).status("5.0.0").reply(550).reporter("googlemail.com"), HostUnknown),
+        (text("550 Requested action not taken: mailbox unavailable").status("5.5.0").reporter("BAY004-MC1.hotmail.com"), UserUnknown),
+        (text("550 5.4.312 Message expired, DNS query failed").status("5.4.312").reporter("A.mail.protection.outlook.com"), NetworkError),
+        (
+            text("550 5.1.351 Remote server returned unknown recipient or mailbox unavailable -> 550 Unknown user")
+                .status("5.1.351").host("mx.example.ne.jp").reporter("a.mail.protection.outlook.com"),
+            UserUnknown,
+        ),
+        // The same texts from an unknown writer say less.
+        (text(dns_error).status("4.0.0"), OnHold),
+        (text("550 Requested action not taken: mailbox unavailable").status("5.5.0").reporter("mx.example.net"), Filtered),
     ]);
 }
 
@@ -498,6 +627,8 @@ mod never_panics {
             status in proptest::option::of("[0-9.]{0,9}|\\PC{0,6}"),
             reply in proptest::option::of(any::<u16>()),
             host in proptest::option::of("\\PC{0,40}"),
+            reporter in proptest::option::of("\\PC{0,40}"),
+            recipient in proptest::option::of("\\PC{0,40}"),
             kind in proptest::option::of("\\PC{0,10}"),
             command in proptest::option::of(0usize..9),
         ) {
@@ -510,8 +641,8 @@ mod never_panics {
                 command: command.map(|i| commands[i]),
                 action: None,
                 remote_mta: host.as_deref(),
-                reporting_mta: host.as_deref(),
-                recipient: None,
+                reporting_mta: reporter.as_deref(),
+                recipient: recipient.as_deref(),
                 preset: None,
             };
             let _ = decide(&evidence);
