@@ -242,6 +242,13 @@ fn read_lines(section: &str, excluded: &[String]) -> Vec<Finding> {
         }
         let lower = trimmed.to_ascii_lowercase();
         match recipient_on_line(trimmed, &lower, excluded) {
+            // The open recipient named again ("SMTP error … after RCPT TO:<addr>:"): more
+            // diagnostic, not a new recipient.
+            Some((address, _)) if open.as_ref().is_some_and(|o| findings[o.index].address == address) => {
+                if let Some(o) = open.as_mut() {
+                    o.lines.push(trimmed.to_owned());
+                }
+            }
             Some((address, rest)) => {
                 close(&mut open, &mut findings);
                 let index = *index_of.entry(address.clone()).or_insert_with(|| {
@@ -337,11 +344,15 @@ fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(St
     if is_reply_prefix(before) {
         return Some((normalised, line.to_owned()));
     }
-    // Labelled: "Recipient: addr", "Invalid final delivery userid: addr".
+    // Labelled: "Recipient: addr"; a label that states the failure ("Invalid final delivery
+    // userid: addr") is part of the diagnostic.
     if before.ends_with(':') {
         let label = before.trim_end_matches(':').trim().to_ascii_lowercase();
-        if LABELS.contains(&label.as_str()) || (label.len() <= 60 && FAILURE_WORDS.iter().any(|w| label.contains(w))) {
+        if LABELS.contains(&label.as_str()) {
             return Some((normalised, rest));
+        }
+        if label.len() <= 80 && FAILURE_WORDS.iter().any(|w| label.contains(w)) {
+            return Some((normalised, line.to_owned()));
         }
     }
     // A delivery-failure sentence naming it (but not the bounce's own addressee, which such

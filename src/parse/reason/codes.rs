@@ -80,16 +80,19 @@ pub(super) const PHRASE_CODES: &[CodeRule] = {
         by_both(Codes::one(5, 7, 511), "banned sender", Blocked),
         by_both(Codes::one(5, 7, 513), "customer block list", Blocked),
         by_both(Codes::span(4, 7, 500, 899), "access denied, please try again later", Blocked),
-        // Outlook.com postmaster labels.
-        by_phrase("sc-001", BadReputation),
+        // Outlook.com postmaster labels. SC-001: part of the sender's network is on the block
+        // list; SC-002/003: mining or relaying behaviour; SC-004: complaints (reputation);
+        // RP-001..003: rate and connection limits driven by reputation; DY-001/002: dynamic or
+        // compromised sending IPs; OU-001/002: policy and content.
+        by_phrase("sc-001", Blocked),
         by_phrase("sc-002", Blocked),
         by_phrase("sc-003", Blocked),
-        by_phrase("sc-004", Blocked),
-        by_phrase("rp-001", BadReputation),
-        by_phrase("rp-002", BadReputation),
-        by_phrase("rp-003", BadReputation),
+        by_phrase("sc-004", BadReputation),
+        by_phrase("rp-001", Speeding),
+        by_phrase("rp-002", Speeding),
+        by_phrase("rp-003", Speeding),
         by_phrase("dy-001", Blocked),
-        by_phrase("dy-002", VirusDetected),
+        by_phrase("dy-002", Blocked),
         by_phrase("ou-001", Blocked),
         by_phrase("ou-002", Blocked),
         by_phrase("(s3150)", Blocked),
