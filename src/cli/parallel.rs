@@ -65,6 +65,11 @@ where
                 }
             }
         }
+        // Every worker has gone (a panicking worker leaves early): unblock the reader, so
+        // the scope ends and re-raises the panic instead of waiting for ever.
+        if let Ok(mut guard) = work_rx.lock() {
+            guard.take();
+        }
         Ok(())
     })
 }
@@ -82,6 +87,14 @@ mod tests {
         });
         assert!(result.is_ok());
         assert_eq!(seen, (0..1000u32).map(|i| i * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_panicking_worker_ends_the_run_instead_of_hanging() {
+        let outcome = std::panic::catch_unwind(|| {
+            let _: Result<(), ()> = in_order(0..10_000u32, 2, |i| assert!(i < 5), &mut |()| Ok(()));
+        });
+        assert!(outcome.is_err());
     }
 
     #[test]

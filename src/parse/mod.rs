@@ -166,13 +166,15 @@ pub struct Recipient {
 }
 
 /// Parses one raw message. Never panics; a message it cannot read comes back as
-/// `kind: other` with a `note`.
+/// `kind: other` with a `note`, and so does one that trips a parser bug.
 pub fn classify(raw: &[u8], options: &ParseOptions) -> Parsed {
     let (raw, truncated) = cap(raw, options.max_bytes);
-    let mut parsed = match mime::Mail::parse(raw) {
+    // A panic here is a parser bug; it must cost one message, not the batch.
+    let guarded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match mime::Mail::parse(raw) {
         Some(mail) => classify_mail(&mail, options),
         None => Parsed::unreadable("not a parseable e-mail message"),
-    };
+    }));
+    let mut parsed = guarded.unwrap_or_else(|_| Parsed::unreadable("internal parser error on this message (a bug: please report it)"));
     if truncated {
         let note = format!("message cut to its first {} bytes", options.max_bytes);
         parsed.note = Some(match parsed.note.take() {

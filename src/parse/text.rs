@@ -223,65 +223,139 @@ struct Open {
     lines: Vec<String>,
 }
 
+/// A sendmail session transcript ("While talking to mx.example.jp.:" then `>>>` commands and
+/// `<<<` replies). It explains the recipient lines that follow it for that host.
+#[derive(Default)]
+struct Transcript {
+    host: Option<String>,
+    lines: Vec<String>,
+}
+
+impl Transcript {
+    fn start(line: &str, lower: &str) -> Option<Transcript> {
+        let at = lower.find("while talking to ")?;
+        let host = line[at + "while talking to ".len()..]
+            .split([':', ' '])
+            .next()
+            .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+            .filter(|h| h.contains('.'));
+        Some(Transcript { host, lines: vec![line.to_owned()] })
+    }
+
+    /// Whether this transcript is about `address`: it names it, or it talked to a host of
+    /// the address's domain.
+    fn concerns(&self, address: &str) -> bool {
+        let domain = address.rsplit_once('@').map_or("", |(_, d)| d);
+        let by_host = self.host.as_deref().is_some_and(|h| h == domain || h.ends_with(&format!(".{domain}")));
+        by_host || self.lines.iter().any(|l| l.to_ascii_lowercase().contains(address))
+    }
+}
+
+/// `421 example.edu (smtp)... Deferred: …`: sendmail's verdict on a host, not a recipient.
+fn is_host_verdict(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    bytes.len() > 4 && bytes[..3].iter().all(u8::is_ascii_digit) && bytes[3] == b' ' && line.contains("... ")
+}
+
 /// Reads the error section line by line into findings.
 fn read_lines(section: &str, excluded: &[String]) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = Vec::new();
-    // Address → index in `findings`: a bounce may list thousands of recipients.
-    let mut index_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut open: Option<Open> = None;
+    let mut reader = LineReader::default();
     for raw_line in section.lines() {
-        let line = raw_line.trim_end_matches('\r');
-        let trimmed = line.trim();
+        reader.line(raw_line.trim_end_matches('\r').trim(), excluded);
+    }
+    reader.finish()
+}
+
+#[derive(Default)]
+struct LineReader {
+    findings: Vec<Finding>,
+    /// Address → index in `findings`: a bounce may list thousands of recipients.
+    index_of: std::collections::HashMap<String, usize>,
+    open: Option<Open>,
+    transcript: Transcript,
+}
+
+impl LineReader {
+    fn line(&mut self, trimmed: &str, excluded: &[String]) {
         if trimmed.is_empty() {
             // A blank line ends a recipient's diagnostic, unless none has come yet (Gmail
             // and others put it in the next paragraph).
-            if open.as_ref().is_some_and(|o| !o.lines.is_empty()) {
-                close(&mut open, &mut findings);
+            if self.open.as_ref().is_some_and(|o| !o.lines.is_empty()) {
+                self.close();
             }
-            continue;
+            return;
         }
         let lower = trimmed.to_ascii_lowercase();
+        if let Some(transcript) = Transcript::start(trimmed, &lower) {
+            self.close();
+            self.transcript = transcript;
+            return;
+        }
+        if trimmed.starts_with(">>>") || trimmed.starts_with("<<<") {
+            self.close();
+            self.transcript.lines.push(trimmed.to_owned());
+            self.append_to_mentioned(trimmed);
+            return;
+        }
+        if is_host_verdict(trimmed) && !trimmed.contains('@') {
+            self.close();
+            return;
+        }
         match recipient_on_line(trimmed, &lower, excluded) {
             // The open recipient named again ("SMTP error … after RCPT TO:<addr>:"): more
             // diagnostic, not a new recipient.
-            Some((address, _)) if open.as_ref().is_some_and(|o| findings[o.index].address == address) => {
-                if let Some(o) = open.as_mut() {
-                    o.lines.push(trimmed.to_owned());
-                }
-            }
-            Some((address, rest)) => {
-                close(&mut open, &mut findings);
-                let index = *index_of.entry(address.clone()).or_insert_with(|| {
-                    findings.push(Finding { address, ..Finding::default() });
-                    findings.len() - 1
-                });
-                let mut lines = Vec::new();
-                if !rest.is_empty() {
-                    lines.push(rest);
-                }
-                open = Some(Open { index, lines });
-            }
-            None => {
-                if is_rule(trimmed) {
-                    continue;
-                }
-                if let Some(o) = open.as_mut() {
-                    o.lines.push(trimmed.to_owned());
-                } else if let Some(i) = mentioned_recipient(&index_of, trimmed) {
-                    append(&mut findings[i], trimmed);
-                }
+            Some((address, _)) if self.is_open(&address) => self.push_open(trimmed),
+            Some((address, rest)) => self.open_recipient(address, rest),
+            None if is_rule(trimmed) => {}
+            None if self.open.is_some() => self.push_open(trimmed),
+            None => self.append_to_mentioned(trimmed),
+        }
+    }
+
+    fn is_open(&self, address: &str) -> bool {
+        self.open.as_ref().is_some_and(|o| self.findings[o.index].address == address)
+    }
+
+    fn push_open(&mut self, line: &str) {
+        if let Some(o) = self.open.as_mut() {
+            o.lines.push(line.to_owned());
+        }
+    }
+
+    fn open_recipient(&mut self, address: String, rest: String) {
+        self.close();
+        let mut lines = Vec::new();
+        if self.transcript.concerns(&address) {
+            lines.extend(self.transcript.lines.iter().cloned());
+        }
+        let findings = &mut self.findings;
+        let index = *self.index_of.entry(address.clone()).or_insert_with(|| {
+            findings.push(Finding { address, ..Finding::default() });
+            findings.len() - 1
+        });
+        if !rest.is_empty() {
+            lines.push(rest);
+        }
+        self.open = Some(Open { index, lines });
+    }
+
+    fn append_to_mentioned(&mut self, line: &str) {
+        if let Some(i) = mentioned_recipient(&self.index_of, line) {
+            append(&mut self.findings[i], line);
+        }
+    }
+
+    fn close(&mut self) {
+        if let Some(o) = self.open.take() {
+            for line in o.lines {
+                append(&mut self.findings[o.index], &line);
             }
         }
     }
-    close(&mut open, &mut findings);
-    findings
-}
 
-fn close(open: &mut Option<Open>, findings: &mut [Finding]) {
-    if let Some(o) = open.take() {
-        for line in o.lines {
-            append(&mut findings[o.index], &line);
-        }
+    fn finish(mut self) -> Vec<Finding> {
+        self.close();
+        self.findings
     }
 }
 
