@@ -3,6 +3,7 @@
 #![deny(unsafe_code)]
 
 pub mod domain;
+pub mod export;
 pub mod parse;
 pub mod cli;
 pub mod config;
@@ -11,5 +12,6 @@ pub mod generate;
 pub mod import;
 pub mod provider;
 pub mod resolve;
+pub mod score;
 pub mod store;
 pub mod token;

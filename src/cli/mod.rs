@@ -2,12 +2,15 @@
 //! (0 all good, 1 ran but some input failed, 2 could not run). The only layer that reads the
 //! clock, the environment and flags.
 
+mod clean;
 mod dev;
 mod explain;
+pub(crate) mod export;
 mod import;
 mod ingest;
 mod parse;
 mod reparse;
+mod score;
 mod storage;
 mod token;
 mod unresolved;
@@ -62,6 +65,12 @@ pub enum Command {
     Unresolved(unresolved::UnresolvedArgs),
     /// Re-run the current parser over stored messages and replace their events
     Reparse(reparse::ReparseArgs),
+    /// Decide every address (suppress, flag, keep) with the [policy] rules; store what changed
+    Score(score::ScoreArgs),
+    /// Write the suppression list in an ESP's import format (stable order, incremental with --since-last)
+    Export(export::ExportArgs),
+    /// Drop suppressed (and with --drop flagged, flagged) addresses from a campaign CSV
+    Clean(clean::CleanArgs),
     /// Every event and message behind an address, with dates and evidence
     Explain(explain::ExplainArgs),
     /// Developer tools (fixture generator)
@@ -109,6 +118,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Token(args) => token::run(&ctx, args),
         Command::Unresolved(args) => unresolved::run(&ctx, args),
         Command::Reparse(args) => reparse::run(&ctx, args, cli.quiet),
+        Command::Score(args) => score::run(&ctx, &args),
+        Command::Export(args) => export::run(&ctx, args, cli.quiet),
+        Command::Clean(args) => clean::run(&ctx, &args),
         Command::Explain(args) => explain::run(&ctx, args),
         Command::Dev(args) => dev::run(&ctx, args),
     }
