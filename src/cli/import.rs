@@ -19,6 +19,7 @@ use crate::import::engagement::EngagementRow;
 use crate::import::suppressions::{self, Positions, SourceFormat, SuppressionRow, Table};
 use crate::import::{self, engagement, sends, subscribers, RowError};
 use crate::store::lists::{ListImport, ListKind};
+use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -210,21 +211,29 @@ fn open_csv(path: &Path) -> anyhow::Result<csv::Reader<Box<dyn Read>>> {
 
 /// The summary of a subscriber, engagement or suppression import (`--json`: one object on the
 /// last line). Field names are a public interface.
-#[derive(Debug, Default, Serialize)]
-struct ListSummary {
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct ListSummary {
     /// Data rows read.
-    rows: u64,
+    pub rows: u64,
     /// Rows written (new or updated).
-    imported: u64,
+    pub imported: u64,
     /// Rows the table gained.
-    new: u64,
+    pub new: u64,
     /// Addresses kept although they are not valid (scoring flags them: invalid-address).
-    invalid: u64,
+    pub invalid: u64,
     /// Rows that are not for this table (non-engagement events, listmonk rows not blocklisted).
-    skipped: u64,
+    pub skipped: u64,
     /// `skipped` by event type or status.
-    skipped_by: BTreeMap<String, u64>,
-    seconds: f64,
+    pub skipped_by: BTreeMap<String, u64>,
+    pub seconds: f64,
+}
+
+/// How importing one file went.
+#[derive(Debug, Clone)]
+pub enum FileOutcome {
+    Imported(ListSummary),
+    /// Bad rows (already reported on stderr); nothing of the file was applied.
+    Rejected { bad: usize, rows: u64 },
 }
 
 /// A bad row and where it is: `FILE:LINE: message`, or `FILE:item N: message` in a JSON array.
@@ -264,10 +273,27 @@ fn csv_rows(reader: csv::Reader<Box<dyn Read>>, file: String) -> impl Iterator<I
     })
 }
 
-/// Reads `rows` to the end. Valid rows go to the import in batches while no row has failed;
+/// Where valid rows go: an open all-or-nothing import.
+trait Sink<T> {
+    async fn add(&mut self, rows: &[T]) -> Result<(), crate::store::StoreError>;
+}
+
+impl<T: Serialize> Sink<T> for ListImport {
+    async fn add(&mut self, rows: &[T]) -> Result<(), crate::store::StoreError> {
+        ListImport::add(self, rows).await
+    }
+}
+
+impl Sink<sends::SendRecord> for crate::store::sends::SendImport {
+    async fn add(&mut self, rows: &[sends::SendRecord]) -> Result<(), crate::store::StoreError> {
+        crate::store::sends::SendImport::add(self, rows).await
+    }
+}
+
+/// Reads `rows` to the end. Valid rows go to the sink in batches while no row has failed;
 /// after the first bad row the rest is only checked, so every bad row is reported.
-async fn load<T: Serialize>(
-    import: &mut ListImport,
+async fn load<T>(
+    sink: &mut impl Sink<T>,
     rows: impl Iterator<Item = Numbered>,
     file: &str,
     positions: Positions,
@@ -307,49 +333,67 @@ async fn load<T: Serialize>(
         }
         if batch.len() >= BATCH {
             if bad.is_empty() {
-                import.add(&batch).await?;
+                sink.add(&batch).await?;
             }
             batch.clear();
         }
     }
     if bad.is_empty() {
-        import.add(&batch).await?;
+        sink.add(&batch).await?;
     }
     Ok((summary, bad))
 }
 
-/// Runs one list import: opens the store and the transaction, loads, then commits or (with
-/// any bad row) rolls back and reports every bad row.
-fn run_list_import<T: Serialize>(
-    ctx: &RunContext,
+/// Prints every bad row and the count on stderr.
+fn report_bad(file: &str, bad: &[BadRow], rows: u64) {
+    for e in bad {
+        eprintln!("{e}");
+    }
+    eprintln!("{file}: {} bad rows of {rows}; nothing imported", bad.len());
+}
+
+/// Runs one list import in its own transaction: commits, or (with any bad row) rolls back.
+async fn list_import<T: Serialize>(
+    store: &Store,
     kind: ListKind,
     file: &str,
-    json: bool,
+    now: i64,
     rows: impl Iterator<Item = Numbered>,
     positions: Positions,
     parse: impl FnMut(&csv::StringRecord) -> Result<Parsed<T>, String>,
-) -> anyhow::Result<Outcome> {
+) -> anyhow::Result<FileOutcome> {
     let started = std::time::Instant::now();
+    let mut import = store.begin_list_import(kind, now).await?;
+    let (mut summary, bad) = load(&mut import, rows, file, positions, parse).await?;
+    if !bad.is_empty() {
+        import.abort().await?;
+        report_bad(file, &bad, summary.rows);
+        return Ok(FileOutcome::Rejected { bad: bad.len(), rows: summary.rows });
+    }
+    summary.new = import.finish().await?.new;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(FileOutcome::Imported(summary))
+}
+
+/// Runs an import command: opens the store, imports, prints the summary.
+fn run_import<F>(ctx: &RunContext, file: &Path, json: bool, import: F) -> anyhow::Result<Outcome>
+where
+    F: AsyncFnOnce(&Store) -> anyhow::Result<FileOutcome>,
+{
     let rt = storage::runtime()?;
-    rt.block_on(async {
+    let outcome = rt.block_on(async {
         let store = storage::open_store(ctx).await?;
-        let mut import = store.begin_list_import(kind, ctx.now).await?;
-        let (mut summary, bad) = load(&mut import, rows, file, positions, parse).await?;
-        if !bad.is_empty() {
-            import.abort().await?;
-            store.close().await;
-            for e in &bad {
-                eprintln!("{e}");
-            }
-            eprintln!("{file}: {} bad rows of {}; nothing imported", bad.len(), summary.rows);
-            return Ok(Outcome::SomeFailed);
-        }
-        summary.new = import.finish().await?.new;
+        let outcome = import(&store).await;
         store.close().await;
-        summary.seconds = started.elapsed().as_secs_f64();
-        print_list_summary(file, &summary, json)?;
-        Ok(Outcome::Clean)
-    })
+        outcome
+    })?;
+    match outcome {
+        FileOutcome::Imported(summary) => {
+            print_list_summary(&file.display().to_string(), &summary, json)?;
+            Ok(Outcome::Clean)
+        }
+        FileOutcome::Rejected { .. } => Ok(Outcome::SomeFailed),
+    }
 }
 
 fn print_list_summary(file: &str, s: &ListSummary, json: bool) -> anyhow::Result<()> {
@@ -357,18 +401,23 @@ fn print_list_summary(file: &str, s: &ListSummary, json: bool) -> anyhow::Result
     if json {
         storage::json_line(&mut out, s)?;
     } else {
-        let mut line = format!("{file}: {} rows, {} imported, {} new", s.rows, s.imported, s.new);
-        if s.invalid > 0 {
-            line.push_str(&format!("; {} invalid addresses kept (flagged by rule invalid-address)", s.invalid));
-        }
-        if s.skipped > 0 {
-            let by: Vec<String> = s.skipped_by.iter().map(|(k, n)| format!("{k} {n}")).collect();
-            line.push_str(&format!("; {} skipped ({})", s.skipped, by.join(", ")));
-        }
-        line.push_str(&format!(" ({:.2} s, {:.0} rows/s)", s.seconds, s.rows as f64 / s.seconds.max(1e-9)));
-        writeln!(out, "{line}")?;
+        writeln!(out, "{file}: {}", describe(s))?;
     }
     out.flush().context("writing to stdout")
+}
+
+/// `N rows, N imported, N new; …` for summaries.
+pub fn describe(s: &ListSummary) -> String {
+    let mut line = format!("{} rows, {} imported, {} new", s.rows, s.imported, s.new);
+    if s.invalid > 0 {
+        line.push_str(&format!("; {} invalid addresses kept (flagged by rule invalid-address)", s.invalid));
+    }
+    if s.skipped > 0 {
+        let by: Vec<String> = s.skipped_by.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        line.push_str(&format!("; {} skipped ({})", s.skipped, by.join(", ")));
+    }
+    line.push_str(&format!(" ({:.2} s, {:.0} rows/s)", s.seconds, s.rows as f64 / s.seconds.max(1e-9)));
+    line
 }
 
 /// The header row and the column mapping of a CSV for `fields`.
@@ -388,23 +437,40 @@ fn mapping_for(headers: &[String], name: &str, fields: &[import::FieldSpec], map
 }
 
 fn import_subscribers(ctx: &RunContext, args: &SubscriberArgs) -> anyhow::Result<Outcome> {
-    let name = args.csv.file.display().to_string();
-    let mut reader = open_csv(&args.csv.file)?;
-    let (headers, mapping) = mapped(&mut reader, &name, subscribers::FIELDS, &args.csv.map)?;
     let defaults = subscribers::Defaults { list: args.list.clone(), status: args.status.clone() };
-    let rows = csv_rows(reader, name.clone());
-    run_list_import(ctx, ListKind::Subscribers, &name, args.csv.json, rows, Positions::Lines, |row| {
-        let record = subscribers::record(&mapping, &headers, row, &defaults)?;
-        Ok(Parsed::Import { valid: record.valid, record })
-    })
+    run_import(ctx, &args.csv.file, args.csv.json, async |store: &Store| subscribers_into(store, &args.csv.file, &args.csv.map, &defaults, ctx.now).await)
 }
 
 fn import_engagement(ctx: &RunContext, args: &CsvArgs) -> anyhow::Result<Outcome> {
-    let name = args.file.display().to_string();
-    let mut reader = open_csv(&args.file)?;
-    let (_, mapping) = mapped(&mut reader, &name, engagement::FIELDS, &args.map)?;
+    run_import(ctx, &args.file, args.json, async |store: &Store| engagement_into(store, &args.file, &args.map, ctx.now).await)
+}
+
+fn import_suppressions(ctx: &RunContext, args: &SuppressionArgs) -> anyhow::Result<Outcome> {
+    run_import(ctx, &args.csv.file, args.csv.json, async |store: &Store| {
+        suppressions_into(store, &args.csv.file, args.format, &args.csv.map, args.reason.as_deref(), ctx.now).await
+    })
+}
+
+/// Imports a subscriber CSV into `store` (one transaction).
+pub async fn subscribers_into(store: &Store, path: &Path, map: &[String], defaults: &subscribers::Defaults, now: i64) -> anyhow::Result<FileOutcome> {
+    let name = path.display().to_string();
+    let mut reader = open_csv(path)?;
+    let (headers, mapping) = mapped(&mut reader, &name, subscribers::FIELDS, map)?;
     let rows = csv_rows(reader, name.clone());
-    run_list_import(ctx, ListKind::Engagement, &name, args.json, rows, Positions::Lines, |row| {
+    list_import(store, ListKind::Subscribers, &name, now, rows, Positions::Lines, |row| {
+        let record = subscribers::record(&mapping, &headers, row, defaults)?;
+        Ok(Parsed::Import { valid: record.valid, record })
+    })
+    .await
+}
+
+/// Imports an engagement CSV into `store` (one transaction).
+pub async fn engagement_into(store: &Store, path: &Path, map: &[String], now: i64) -> anyhow::Result<FileOutcome> {
+    let name = path.display().to_string();
+    let mut reader = open_csv(path)?;
+    let (_, mapping) = mapped(&mut reader, &name, engagement::FIELDS, map)?;
+    let rows = csv_rows(reader, name.clone());
+    list_import(store, ListKind::Engagement, &name, now, rows, Positions::Lines, |row| {
         Ok(match engagement::record(&mapping, row)? {
             EngagementRow::Engagement(record) => {
                 let valid = crate::domain::EmailAddress::parse(&record.address).is_ok();
@@ -413,21 +479,48 @@ fn import_engagement(ctx: &RunContext, args: &CsvArgs) -> anyhow::Result<Outcome
             EngagementRow::Skipped(kind) => Parsed::Skip(kind),
         })
     })
+    .await
 }
 
-fn import_suppressions(ctx: &RunContext, args: &SuppressionArgs) -> anyhow::Result<Outcome> {
-    let name = args.csv.file.display().to_string();
-    let table = suppression_table(&args.csv.file, args.format)?;
-    let mapping = mapping_for(&table.headers, &name, suppressions::FIELDS, &args.csv.map)?;
-    let format = args.format;
-    let reason = args.reason.clone();
+/// Imports an ESP suppression file into `store` (one transaction).
+pub async fn suppressions_into(store: &Store, path: &Path, format: SourceFormat, map: &[String], reason: Option<&str>, now: i64) -> anyhow::Result<FileOutcome> {
+    let name = path.display().to_string();
+    let table = suppression_table(path, format)?;
+    let mapping = mapping_for(&table.headers, &name, suppressions::FIELDS, map)?;
     let rows = table.rows.into_iter().map(Ok);
-    run_list_import(ctx, ListKind::Suppressions(format.as_str()), &name, args.csv.json, rows, table.positions, |row| {
-        Ok(match suppressions::record(format, &mapping, row, reason.as_deref())? {
+    list_import(store, ListKind::Suppressions(format.as_str()), &name, now, rows, table.positions, |row| {
+        Ok(match suppressions::record(format, &mapping, row, reason)? {
             SuppressionRow::Suppression(record) => Parsed::Import { valid: record.valid, record },
             SuppressionRow::Skipped(status) => Parsed::Skip(status),
         })
     })
+    .await
+}
+
+/// Imports a send log into `store` (one transaction; retries unresolved complaints), for `sync`.
+pub async fn sends_into(ctx: &RunContext, store: &Store, path: &Path, map: &[String]) -> anyhow::Result<FileOutcome> {
+    let started = std::time::Instant::now();
+    let name = path.display().to_string();
+    let mut reader = open_csv(path)?;
+    let (_, mapping) = mapped(&mut reader, &name, sends::FIELDS, map)?;
+    let resolver = storage::resolver(&ctx.config.resolve)?;
+    let pattern = ctx.config.parse_options().unsubscribe_token;
+    let mut import = store.begin_send_import(ctx.now).await?;
+    let rows = csv_rows(reader, name.clone());
+    let (mut summary, bad) = load(&mut import, rows, &name, Positions::Lines, |row| {
+        let record = sends::record(&mapping, row, pattern.as_ref())?;
+        Ok(Parsed::Import { record, valid: true })
+    })
+    .await?;
+    if !bad.is_empty() {
+        import.abort().await?;
+        report_bad(&name, &bad, summary.rows);
+        return Ok(FileOutcome::Rejected { bad: bad.len(), rows: summary.rows });
+    }
+    let outcome = import.finish(summary.rows, &resolver).await?;
+    summary.new = outcome.new;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(FileOutcome::Imported(summary))
 }
 
 /// A suppression file as a table: plain list, JSON (array, object holding one, JSON Lines) or

@@ -6,12 +6,13 @@ mod clean;
 mod dev;
 mod explain;
 pub(crate) mod export;
-mod import;
+pub(crate) mod import;
 mod ingest;
 mod parse;
 mod reparse;
-mod score;
+pub(crate) mod score;
 mod storage;
+mod sync;
 mod token;
 mod unresolved;
 
@@ -71,6 +72,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Drop suppressed (and with --drop flagged, flagged) addresses from a campaign CSV
     Clean(clean::CleanArgs),
+    /// The cron job: import configured sources, poll, score, write every configured export
+    Sync(sync::SyncArgs),
     /// Every event and message behind an address, with dates and evidence
     Explain(explain::ExplainArgs),
     /// Developer tools (fixture generator)
@@ -121,6 +124,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Score(args) => score::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, args, cli.quiet),
         Command::Clean(args) => clean::run(&ctx, &args),
+        Command::Sync(args) => sync::run(&ctx, &args),
         Command::Explain(args) => explain::run(&ctx, args),
         Command::Dev(args) => dev::run(&ctx, args),
     }

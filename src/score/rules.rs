@@ -37,7 +37,8 @@ fn complaint(h: &History) -> Option<Decision> {
     let events: Vec<_> = h.events_of(Class::Complaint).collect();
     let first = events.first()?;
     let kind = first.feedback_type.as_deref().unwrap_or("abuse");
-    let explanation = format!("{} ({kind}) reported via {} on {}", counted(events.len(), "complaint", "complaints"), first.provider, day(first.occurred_at));
+    let mailbox = if first.provider == "other" { String::new() } else { format!(", {} mailbox", first.provider) };
+    let explanation = format!("{} ({kind}{mailbox}) on {}", counted(events.len(), "complaint", "complaints"), day(first.occurred_at));
     let evidence = Evidence { events: events.iter().map(|e| e.id).collect(), ..Evidence::default() };
     decision(Verdict::Suppress, RuleId::Complaint, Category::Complaint, evidence, Some(first.occurred_at), Some(first.reason.clone()), explanation)
 }

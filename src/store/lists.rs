@@ -57,7 +57,7 @@ const STAGE_SUBSCRIBERS: &str = "insert into temp.subscriber_stage \
      from json_each(?1) as j";
 
 /// Later rows of the file win over earlier ones (rowid breaks ties); empty cells keep what the
-/// table had.
+/// table had; a row that changes nothing is not touched (a re-import leaves `imported_at`).
 const MERGE_SUBSCRIBERS: &str = "insert into subscribers (address, list, source, status, signup_at, signup_ip, \
      confirm_at, confirm_ip, rating, tags, last_changed_at, extra, imported_at) \
      select address, list, source, status, signup_at, signup_ip, confirm_at, confirm_ip, rating, tags, \
@@ -67,7 +67,12 @@ const MERGE_SUBSCRIBERS: &str = "insert into subscribers (address, list, source,
      confirm_at = coalesce(excluded.confirm_at, confirm_at), confirm_ip = coalesce(excluded.confirm_ip, confirm_ip), \
      rating = coalesce(excluded.rating, rating), tags = coalesce(excluded.tags, tags), \
      last_changed_at = coalesce(excluded.last_changed_at, last_changed_at), extra = coalesce(excluded.extra, extra), \
-     imported_at = excluded.imported_at";
+     imported_at = excluded.imported_at \
+     where (excluded.status, coalesce(excluded.source, source), coalesce(excluded.signup_at, signup_at), \
+     coalesce(excluded.signup_ip, signup_ip), coalesce(excluded.confirm_at, confirm_at), coalesce(excluded.confirm_ip, confirm_ip), \
+     coalesce(excluded.rating, rating), coalesce(excluded.tags, tags), coalesce(excluded.last_changed_at, last_changed_at), \
+     coalesce(excluded.extra, extra)) is not (status, source, signup_at, signup_ip, confirm_at, confirm_ip, rating, tags, \
+     last_changed_at, extra)";
 
 const DROP_SUBSCRIBER_STAGE: &str = "drop table temp.subscriber_stage";
 
