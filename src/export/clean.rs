@@ -32,7 +32,8 @@ pub struct CleanCounts {
     /// The e-mail column used (0-based) and how it was found.
     pub email_column: usize,
     pub found_by: FoundBy,
-    /// Rows whose e-mail cell was empty or not an address (kept).
+    /// Rows whose e-mail cell was empty or not a valid address (kept, unless the database
+    /// flagged that very text as an invalid address and flagged rows are dropped).
     pub unreadable: u64,
 }
 
@@ -98,13 +99,10 @@ pub fn clean<R: Read, W: Write, X: Write>(
         let record = record?;
         counts.rows += 1;
         let address = record.get(column).and_then(|c| std::str::from_utf8(c).ok()).and_then(CheckedAddress::check);
-        let reason = match &address {
-            Some(a) => drop_reason(a.as_str()),
-            None => {
-                counts.unreadable += 1;
-                None
-            }
-        };
+        if !address.as_ref().is_some_and(CheckedAddress::is_valid) {
+            counts.unreadable += 1;
+        }
+        let reason = address.and_then(|a| drop_reason(a.as_str()));
         match reason {
             None => {
                 counts.kept += 1;
