@@ -34,8 +34,8 @@ pub struct Config {
     pub policy: crate::score::Policy,
     pub export: Vec<ExportTarget>,
     pub sources: Vec<SourceConfig>,
-    pub audit: toml::Table,
-    pub report: toml::Table,
+    pub audit: AuditConfig,
+    pub report: ReportConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -233,6 +233,89 @@ pub enum SourceKind {
     Messages,
 }
 
+/// `[audit]`: what the double-opt-in audit flags (see docs/report.md for each rule id).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// `confirm-too-fast`: a confirmation this many seconds or less after the confirmation mail
+    /// was sent (after signup when the send is unknown) is a link scanner, not a person.
+    pub confirm_min_seconds: u64,
+    /// `signup-burst`: this many signups or more from one IP (or one /24, /64 for IPv6) …
+    pub burst_signups: u32,
+    /// … within this many minutes.
+    pub burst_minutes: u32,
+    /// `scanner-ip`: CIDR ranges of link scanners (Safe Links, Proofpoint, Mimecast, Barracuda …).
+    /// Empty by default: the vendors publish no stable list; add the ranges you see.
+    pub scanner_networks: Vec<String>,
+    /// `scanner-ip`: CIDR ranges of data centres and clouds no subscriber confirms from.
+    pub datacenter_networks: Vec<String>,
+    /// `role-account`: local parts added to the built-in list (`info`, `sales`, `postmaster` …).
+    pub role_accounts: Vec<String>,
+    /// `disposable-domain`: domains added to the built-in list (`mailinator.com` …).
+    pub disposable_domains: Vec<String>,
+    /// Rule ids not to apply.
+    pub disable: Vec<String>,
+    /// A source stands out when its confirmed subscribers' complaint rate is at least this (%).
+    pub source_complaint_percent: f64,
+    /// … or their hard-bounce rate is at least this (%).
+    pub source_hard_bounce_percent: f64,
+    /// … or at least this share of its subscribers is flagged (%).
+    pub source_flagged_percent: f64,
+    /// Rates of sources with fewer subscribers than this are shown but never stand out.
+    pub source_min_subscribers: u64,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            confirm_min_seconds: 10,
+            burst_signups: 5,
+            burst_minutes: 10,
+            scanner_networks: Vec::new(),
+            datacenter_networks: Vec::new(),
+            role_accounts: Vec::new(),
+            disposable_domains: Vec::new(),
+            disable: Vec::new(),
+            source_complaint_percent: 0.3,
+            source_hard_bounce_percent: 2.0,
+            source_flagged_percent: 25.0,
+            source_min_subscribers: 20,
+        }
+    }
+}
+
+/// `[report]`: the deliverability report's thresholds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReportConfig {
+    /// The window when `--since` is not given, e.g. `30d`.
+    pub since: String,
+    /// Complaint rate to stay below (%): Gmail's 0.1 %.
+    pub complaint_target_percent: f64,
+    /// Complaint rate never to reach (%): Gmail's and Yahoo's 0.3 %.
+    pub complaint_limit_percent: f64,
+    /// Hard-bounce rate shown as the limit on the bounce figures (%).
+    pub hard_bounce_limit_percent: f64,
+    /// Providers and campaigns with fewer sends than this show their rate but never trip
+    /// `--fail-on` rate rules (one complaint in ten sends is noise, not a signal).
+    pub min_sends: u64,
+    /// Campaigns listed at most (the worst first).
+    pub max_campaigns: usize,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            since: "30d".to_owned(),
+            complaint_target_percent: 0.1,
+            complaint_limit_percent: 0.3,
+            hard_bounce_limit_percent: 2.0,
+            min_sends: 100,
+            max_campaigns: 20,
+        }
+    }
+}
+
 impl Config {
     /// Reads `path` (TOML). A missing file is an error: the user named it.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -280,11 +363,61 @@ impl Config {
                 return Err(ConfigError::Invalid(format!("[[sources]] {}: kind = \"suppressions\" needs from = \"ses\" (or another format)", source.path.display())));
             }
         }
+        self.validate_audit()?;
+        self.validate_report()?;
         let mut names = BTreeMap::new();
         for account in &self.imap {
             if names.insert(account.name.as_str(), ()).is_some() {
                 return Err(ConfigError::Invalid(format!("two [[imap]] accounts are named {:?}", account.name)));
             }
+        }
+        Ok(())
+    }
+
+    fn validate_audit(&self) -> Result<(), ConfigError> {
+        let a = &self.audit;
+        for (key, list) in [("scanner_networks", &a.scanner_networks), ("datacenter_networks", &a.datacenter_networks)] {
+            for cidr in list {
+                crate::report::net::Cidr::parse(cidr)
+                    .map_err(|e| ConfigError::Invalid(format!("audit.{key}: {e}")))?;
+            }
+        }
+        for id in &a.disable {
+            if crate::report::audit::Rule::from_id(id).is_none() {
+                return Err(ConfigError::Invalid(format!(
+                    "audit.disable: unknown rule {id:?} (rules: {})",
+                    crate::report::audit::Rule::ids().join(", ")
+                )));
+            }
+        }
+        if a.burst_signups < 2 || a.burst_minutes == 0 {
+            return Err(ConfigError::Invalid("audit.burst_signups must be at least 2 and audit.burst_minutes at least 1".to_owned()));
+        }
+        for (key, v) in [
+            ("source_complaint_percent", a.source_complaint_percent),
+            ("source_hard_bounce_percent", a.source_hard_bounce_percent),
+            ("source_flagged_percent", a.source_flagged_percent),
+        ] {
+            check_percent(&format!("audit.{key}"), v)?;
+        }
+        Ok(())
+    }
+
+    fn validate_report(&self) -> Result<(), ConfigError> {
+        let r = &self.report;
+        crate::report::parse_since(&r.since, 0)
+            .map_err(|e| ConfigError::Invalid(format!("report.since: {e}")))?;
+        for (key, v) in [
+            ("complaint_target_percent", r.complaint_target_percent),
+            ("complaint_limit_percent", r.complaint_limit_percent),
+            ("hard_bounce_limit_percent", r.hard_bounce_limit_percent),
+        ] {
+            check_percent(&format!("report.{key}"), v)?;
+        }
+        if r.complaint_target_percent > r.complaint_limit_percent {
+            return Err(ConfigError::Invalid(
+                "report.complaint_target_percent must not be above report.complaint_limit_percent".to_owned(),
+            ));
         }
         Ok(())
     }
@@ -301,6 +434,14 @@ impl Config {
                 .as_deref()
                 .and_then(|p| regex::Regex::new(p).ok()),
         }
+    }
+}
+
+fn check_percent(key: &str, v: f64) -> Result<(), ConfigError> {
+    if v.is_finite() && (0.0..=100.0).contains(&v) {
+        Ok(())
+    } else {
+        Err(ConfigError::Invalid(format!("{key} = {v} is not a percentage between 0 and 100")))
     }
 }
 
@@ -352,6 +493,29 @@ mod tests {
             "[[export]]\nname = \"x\"\nformat = \"csv\"\npath = \"a\"\n[[export]]\nname = \"x\"\nformat = \"csv\"\npath = \"b\"",
         ] {
             assert!(Config::from_toml(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn audit_and_report_tables_are_typed_and_checked() {
+        let c = Config::from_toml(
+            "[audit]\nscanner_networks = [\"192.0.2.0/24\", \"2001:db8::/32\"]\nconfirm_min_seconds = 5\n\
+             [report]\nsince = \"14d\"\ncomplaint_limit_percent = 0.3",
+        )
+        .unwrap();
+        assert_eq!(c.audit.scanner_networks.len(), 2);
+        assert_eq!(c.audit.confirm_min_seconds, 5);
+        assert_eq!(c.report.since, "14d");
+        for bad in [
+            "[audit]\nscanner_networks = [\"192.0.2.0/33\"]",
+            "[audit]\ndisable = [\"no-such-rule\"]",
+            "[audit]\nburst_signups = 1",
+            "[report]\nsince = \"soon\"",
+            "[report]\ncomplaint_target_percent = 0.5\ncomplaint_limit_percent = 0.3",
+            "[report]\ncomplaint_limit_percent = 300.0",
+            "[report]\nunknown = 1",
+        ] {
+            assert!(Config::from_toml(bad).is_err(), "{bad} was accepted");
         }
     }
 

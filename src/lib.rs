@@ -11,6 +11,7 @@ pub mod source;
 pub mod generate;
 pub mod import;
 pub mod provider;
+pub mod report;
 pub mod resolve;
 pub mod score;
 pub mod store;

@@ -18,9 +18,11 @@ fn pure_modules_do_no_io() {
     files.push(src.join("domain.rs"));
     assert!(files.len() > 5, "the pure modules were not found");
     let mut offences = Vec::new();
-    for file in &files {
+    // Unit tests (a `tests.rs` module, or what follows `#[cfg(test)]`) may use the clock.
+    for file in files.iter().filter(|f| !f.ends_with("tests.rs")) {
         let text = std::fs::read_to_string(file).unwrap();
-        for (n, line) in text.lines().enumerate() {
+        let production = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (n, line) in production.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
             for word in FORBIDDEN {
                 if code.contains(word) {

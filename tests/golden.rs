@@ -28,6 +28,7 @@ fn samples_match_golden_files_lf_and_crlf() {
         for (ending, actual) in [("LF", &lf), ("CRLF", &crlf)] {
             if *actual != expected {
                 let actual_path = expected_path.with_extension(format!("{}.actual.json", ending.to_lowercase()));
+                std::fs::create_dir_all(actual_path.parent().unwrap()).unwrap();
                 std::fs::write(&actual_path, actual).unwrap();
                 failures.push(format!("{} ({ending}): see {}", relative.display(), actual_path.display()));
             }

@@ -7,6 +7,7 @@ mod exports;
 mod fixtures;
 mod golden;
 mod imports;
+mod report;
 mod robustness;
 mod samples;
 mod sandbox;

@@ -2,6 +2,7 @@
 //! (0 all good, 1 ran but some input failed, 2 could not run). The only layer that reads the
 //! clock, the environment and flags.
 
+mod audit;
 mod clean;
 mod dev;
 mod explain;
@@ -11,6 +12,7 @@ mod ingest;
 mod parse;
 mod reparse;
 pub(crate) mod score;
+mod report;
 mod storage;
 mod sync;
 mod token;
@@ -76,6 +78,10 @@ pub enum Command {
     Sync(sync::SyncArgs),
     /// Every event and message behind an address, with dates and evidence
     Explain(explain::ExplainArgs),
+    /// Double-opt-in evidence per subscriber and per source: what would not stand up
+    Audit(audit::AuditArgs),
+    /// Deliverability: complaint rates per provider and campaign, bounces, blocks, trends
+    Report(report::ReportArgs),
     /// Developer tools (fixture generator)
     #[command(hide = true)]
     Dev(dev::DevArgs),
@@ -88,19 +94,31 @@ pub enum Outcome {
     Clean,
     /// It ran to the end, but some input failed (counted and reported).
     SomeFailed,
+    /// It ran, and a `--fail-on` limit was crossed.
+    LimitCrossed,
 }
 
 impl Outcome {
     pub fn exit_code(self) -> ExitCode {
         match self {
             Outcome::Clean => ExitCode::SUCCESS,
-            Outcome::SomeFailed => ExitCode::from(1),
+            Outcome::SomeFailed | Outcome::LimitCrossed => ExitCode::from(1),
         }
     }
 
     pub fn from_failures(failures: u64) -> Outcome {
         if failures == 0 { Outcome::Clean } else { Outcome::SomeFailed }
     }
+}
+
+/// `LimitCrossed` (each crossed `--fail-on` rule named on stderr) or `Clean`.
+pub fn crossed(results: &[crate::report::failon::FailOnResult]) -> Outcome {
+    let mut crossed = false;
+    for r in results.iter().filter(|r| r.crossed) {
+        eprintln!("listhygiene: --fail-on {} crossed: {}", r.rule, r.detail);
+        crossed = true;
+    }
+    if crossed { Outcome::LimitCrossed } else { Outcome::Clean }
 }
 
 /// Everything a command needs from the outside world, resolved once.
@@ -126,6 +144,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Clean(args) => clean::run(&ctx, &args),
         Command::Sync(args) => sync::run(&ctx, &args),
         Command::Explain(args) => explain::run(&ctx, args),
+        Command::Audit(args) => audit::run(&ctx, args),
+        Command::Report(args) => report::run(&ctx, args),
         Command::Dev(args) => dev::run(&ctx, args),
     }
 }

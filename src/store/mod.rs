@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod pipeline;
 pub mod query;
 pub mod reparse;
+pub mod report;
 pub mod scoring;
 pub mod sends;
 mod sendindex;

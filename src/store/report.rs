@@ -1,0 +1,193 @@
+//! Read-only queries behind `report` and `audit`. Everything large is aggregated in SQL (sends
+//! counted per domain, campaign and day; events per provider, class, reason, campaign and day;
+//! sender-side refusals grouped by their evidence); subscribers are read in keyset pages so a
+//! million of them never sit in one result set. Rows come back as the plain structs of
+//! `report::deliverability` and `report::audit`.
+
+use std::collections::HashSet;
+
+use super::{Store, StoreError};
+use crate::report::audit::SubscriberRow;
+use crate::report::deliverability::{EventCount, RefusalGroup, ReportInput, SendCount, UnresolvedRow};
+
+/// The sends of the window, counted per provider family, campaign and day in one pass: the send
+/// log, plus engagement sends of the campaigns the send log does not have in the window (so
+/// importing both never counts a campaign twice). The `case` mirrors
+/// `provider::provider_of_domain`; a test holds the two together.
+const SENDS: &str = "with s as ( \
+     select recipient as address, coalesce(campaign, '') as campaign, sent_at as at from sends \
+       where sent_at >= ?1 and sent_at < ?2 \
+     union all \
+     select address, coalesce(campaign, ''), occurred_at from engagement \
+       where type = 'send' and occurred_at >= ?1 and occurred_at < ?2 \
+       and coalesce(campaign, '') not in (select coalesce(campaign, '') from sends where sent_at >= ?1 and sent_at < ?2)), \
+     d as (select lower(rtrim(substr(address, instr(address, '@') + 1), '.')) as dom, campaign, at / 86400 as day, \
+       count(*) as n from s group by 1, 2, 3), \
+     p as (select dom, substr(dom, 1, instr(dom, '.') - 1) as first, substr(dom, instr(dom, '.') + 1) as rest, campaign, day, n from d) \
+     select case \
+       when dom in ('verizon.net', 'att.net', 'sbcglobal.net', 'bellsouth.net', 'frontier.com') then 'yahoo' \
+       when instr(dom, '.') = 0 or rest = '' or rest glob '*[^.][^.][^.][^.]*' or rest like '%..%' \
+         or rest like '.%' or rest like '%.' then 'other' \
+       when first in ('hotmail', 'outlook', 'live', 'msn', 'windowslive', 'passport') then 'microsoft' \
+       when first in ('gmail', 'googlemail') then 'gmail' \
+       when first in ('yahoo', 'ymail', 'rocketmail', 'aol', 'aim') then 'yahoo' \
+       when first = 'icloud' or (first in ('me', 'mac') and rest = 'com') then 'apple' \
+       else 'other' end as provider, campaign, day, sum(n) \
+     from p group by 1, 2, 3";
+
+/// The provider `case` of [`SENDS`] alone, for the test that compares it with Rust's table.
+pub const PROVIDER_OF_DOMAIN_SQL: &str = "with p as (select ?1 as dom, substr(?1, 1, instr(?1, '.') - 1) as first, \
+     substr(?1, instr(?1, '.') + 1) as rest) \
+     select case \
+       when dom in ('verizon.net', 'att.net', 'sbcglobal.net', 'bellsouth.net', 'frontier.com') then 'yahoo' \
+       when instr(dom, '.') = 0 or rest = '' or rest glob '*[^.][^.][^.][^.]*' or rest like '%..%' \
+         or rest like '.%' or rest like '%.' then 'other' \
+       when first in ('hotmail', 'outlook', 'live', 'msn', 'windowslive', 'passport') then 'microsoft' \
+       when first in ('gmail', 'googlemail') then 'gmail' \
+       when first in ('yahoo', 'ymail', 'rocketmail', 'aol', 'aim') then 'yahoo' \
+       when first = 'icloud' or (first in ('me', 'mac') and rest = 'com') then 'apple' \
+       else 'other' end from p";
+
+/// Complaints and hard bounces without a campaign take it from the send log by the original
+/// Message-ID.
+const EVENT_COUNTS: &str = "select e.provider, e.class, e.reason, \
+     case when e.class in ('complaint', 'hard') then coalesce(e.campaign, \
+       (select s.campaign from sends as s where s.message_id = e.original_message_id and s.campaign is not null limit 1)) end as campaign, \
+     e.occurred_at / 86400 as day, count(*) \
+     from events as e \
+     where e.class in ('complaint', 'hard', 'soft', 'sender', 'unsubscribe') and e.occurred_at >= ?1 and e.occurred_at < ?2 \
+     group by 1, 2, 3, 4, 5";
+
+const REFUSALS: &str = "select provider, reason, status, reply_code, diagnostic, reporting_mta, remote_mta, source_ip, \
+     count(*), min(occurred_at), max(occurred_at) \
+     from events where class = 'sender' and occurred_at >= ?1 and occurred_at < ?2 \
+     group by provider, reason, status, reply_code, diagnostic, reporting_mta, remote_mta, source_ip";
+
+const UNRESOLVED: &str = "select u.occurred_at, u.original_message_id is not null, \
+     (select count(distinct s.recipient) from sends as s where s.message_id = u.original_message_id), \
+     u.header_token is not null, \
+     (u.unsubscribe_token is not null or u.cfbl_feedback_id is not null or u.verp is not null), u.note \
+     from unresolved_complaints as u \
+     where u.resolved_at is null and u.occurred_at >= ?1 and u.occurred_at < ?2";
+
+/// One page of subscribers after id ?1, with the last send between signup and confirmation
+/// (the confirmation mail). The lookups are pinned to the per-recipient indexes: the planner
+/// would otherwise pick the time index and scan a range of the send log per subscriber.
+const SUBSCRIBERS_PAGE: &str = "select s.id, s.address, s.list, s.source, s.status, s.signup_at, s.signup_ip, \
+     s.confirm_at, s.confirm_ip, \
+     case when s.confirm_at is null then null else nullif(max( \
+       coalesce((select max(x.sent_at) from sends as x indexed by sends_recipient where x.recipient = s.address \
+                 and x.sent_at <= s.confirm_at and x.sent_at >= coalesce(s.signup_at, 0)), -1), \
+       coalesce((select max(g.occurred_at) from engagement as g indexed by engagement_address \
+                 where g.address = s.address and g.type = 'send' \
+                 and g.occurred_at <= s.confirm_at and g.occurred_at >= coalesce(s.signup_at, 0)), -1)), -1) end \
+     from subscribers as s where s.id > ?1 order by s.id limit ?2";
+
+const MARKED: &str = "select distinct class, lower(address) from events where class in ('complaint', 'hard')";
+
+/// Subscribers read per page.
+pub const SUBSCRIBER_PAGE: i64 = 20_000;
+
+type SubscriberTuple = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+);
+
+type RefusalTuple =
+    (String, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, i64, i64, i64);
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+impl Store {
+    /// Everything the deliverability report needs for `[since, until)`.
+    pub async fn report_input(&self, since: i64, until: i64) -> Result<ReportInput, StoreError> {
+        let pool = self.pool();
+        let err = |e| self.error(e);
+        let sends: Vec<(String, String, i64, i64)> = sqlx::query_as(SENDS).bind(since).bind(until).fetch_all(pool).await.map_err(err)?;
+        let events: Vec<(String, String, String, Option<String>, i64, i64)> =
+            sqlx::query_as(EVENT_COUNTS).bind(since).bind(until).fetch_all(pool).await.map_err(err)?;
+        let refusals: Vec<RefusalTuple> = sqlx::query_as(REFUSALS).bind(since).bind(until).fetch_all(pool).await.map_err(err)?;
+        let unresolved: Vec<(i64, bool, i64, bool, bool, Option<String>)> =
+            sqlx::query_as(UNRESOLVED).bind(since).bind(until).fetch_all(pool).await.map_err(err)?;
+        Ok(ReportInput {
+            sends: sends.into_iter().map(|(provider, campaign, day, n)| SendCount { provider, campaign, day, count: count(n) }).collect(),
+            events: events
+                .into_iter()
+                .map(|(provider, class, reason, campaign, day, n)| EventCount { provider, class, reason, campaign, day, count: count(n) })
+                .collect(),
+            refusals: refusals
+                .into_iter()
+                .map(|r| RefusalGroup {
+                    provider: r.0,
+                    reason: r.1,
+                    status: r.2,
+                    reply_code: r.3,
+                    diagnostic: r.4,
+                    reporting_mta: r.5,
+                    remote_mta: r.6,
+                    source_ip: r.7,
+                    count: count(r.8),
+                    first_at: r.9,
+                    last_at: r.10,
+                })
+                .collect(),
+            unresolved: unresolved
+                .into_iter()
+                .map(|u| UnresolvedRow {
+                    occurred_at: u.0,
+                    original_message_id: u.1,
+                    send_log_recipients: count(u.2),
+                    header_token: u.3,
+                    other_identifiers: u.4,
+                    note: u.5,
+                })
+                .collect(),
+        })
+    }
+
+    /// Addresses (lower-case) with a complaint event, and with a hard-bounce event.
+    pub async fn complained_and_hard_bounced(&self) -> Result<(HashSet<String>, HashSet<String>), StoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(MARKED).fetch_all(self.pool()).await.map_err(|e| self.error(e))?;
+        let mut complained = HashSet::new();
+        let mut hard = HashSet::new();
+        for (class, address) in rows {
+            if class == "complaint" { complained.insert(address) } else { hard.insert(address) };
+        }
+        Ok((complained, hard))
+    }
+
+    /// Up to `limit` subscribers with an id above `after`, in id order, and the last id read.
+    pub async fn subscriber_page(&self, after: i64, limit: i64) -> Result<(Vec<SubscriberRow>, Option<i64>), StoreError> {
+        let rows: Vec<SubscriberTuple> =
+            sqlx::query_as(SUBSCRIBERS_PAGE).bind(after).bind(limit).fetch_all(self.pool()).await.map_err(|e| self.error(e))?;
+        let last = rows.last().map(|r| r.0);
+        Ok((
+            rows.into_iter()
+                .map(|r| SubscriberRow {
+                    address: r.1,
+                    list: r.2,
+                    source: r.3.filter(|s| !s.is_empty()),
+                    status: r.4,
+                    signup_at: r.5,
+                    signup_ip: r.6.filter(|s| !s.is_empty()),
+                    confirm_at: r.7,
+                    confirm_ip: r.8.filter(|s| !s.is_empty()),
+                    confirmation_sent_at: r.9,
+                    complained: false,
+                    hard_bounced: false,
+                })
+                .collect(),
+            last,
+        ))
+    }
+}
