@@ -8,6 +8,7 @@ pub mod parse;
 pub mod cli;
 pub mod config;
 pub mod source;
+pub mod dataset;
 pub mod generate;
 pub mod import;
 pub mod provider;

@@ -17,6 +17,7 @@ use serde::Serialize;
 use super::{storage, Outcome, RunContext};
 use crate::import::engagement::EngagementRow;
 use crate::import::suppressions::{self, Positions, SourceFormat, SuppressionRow, Table};
+use crate::import::external_sort::{self, ExternalSort};
 use crate::import::{self, engagement, sends, subscribers, RowError};
 use crate::store::lists::{ListImport, ListKind};
 use crate::store::Store;
@@ -275,18 +276,18 @@ fn csv_rows(reader: csv::Reader<Box<dyn Read>>, file: String) -> impl Iterator<I
 
 /// Where valid rows go: an open all-or-nothing import.
 trait Sink<T> {
-    async fn add(&mut self, rows: &[T]) -> Result<(), crate::store::StoreError>;
+    async fn add(&mut self, rows: Vec<T>) -> Result<(), crate::store::StoreError>;
 }
 
 impl<T: Serialize> Sink<T> for ListImport {
-    async fn add(&mut self, rows: &[T]) -> Result<(), crate::store::StoreError> {
-        ListImport::add(self, rows).await
+    async fn add(&mut self, rows: Vec<T>) -> Result<(), crate::store::StoreError> {
+        ListImport::add(self, &rows).await
     }
 }
 
 impl Sink<sends::SendRecord> for crate::store::sends::SendImport {
-    async fn add(&mut self, rows: &[sends::SendRecord]) -> Result<(), crate::store::StoreError> {
-        crate::store::sends::SendImport::add(self, rows).await
+    async fn add(&mut self, rows: Vec<sends::SendRecord>) -> Result<(), crate::store::StoreError> {
+        crate::store::sends::SendImport::add(self, &rows).await
     }
 }
 
@@ -332,14 +333,14 @@ async fn load<T>(
             }
         }
         if batch.len() >= BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
             if bad.is_empty() {
-                sink.add(&batch).await?;
+                sink.add(full).await?;
             }
-            batch.clear();
         }
     }
     if bad.is_empty() {
-        sink.add(&batch).await?;
+        sink.add(batch).await?;
     }
     Ok((summary, bad))
 }
@@ -464,22 +465,65 @@ pub async fn subscribers_into(store: &Store, path: &Path, map: &[String], defaul
     .await
 }
 
-/// Imports an engagement CSV into `store` (one transaction).
+/// Imports an engagement CSV into `store` (one transaction). The rows are sorted into the
+/// table's order first (spilling to temporary files), then written front to back while the
+/// next batch is prepared.
 pub async fn engagement_into(store: &Store, path: &Path, map: &[String], now: i64) -> anyhow::Result<FileOutcome> {
+    let started = std::time::Instant::now();
     let name = path.display().to_string();
     let mut reader = open_csv(path)?;
     let (_, mapping) = mapped(&mut reader, &name, engagement::FIELDS, map)?;
     let rows = csv_rows(reader, name.clone());
-    list_import(store, ListKind::Engagement, &name, now, rows, Positions::Lines, |row| {
+    let mut sort = ExternalSort::new(external_sort::CHUNK_ROWS);
+    let (mut summary, bad) = load(&mut sort, rows, &name, Positions::Lines, |row| {
         Ok(match engagement::record(&mapping, row)? {
-            EngagementRow::Engagement(record) => {
-                let valid = crate::domain::EmailAddress::parse(&record.address).is_ok();
-                Parsed::Import { record, valid }
-            }
+            EngagementRow::Engagement(record) => Parsed::Import { valid: record.valid, record },
             EngagementRow::Skipped(kind) => Parsed::Skip(kind),
         })
     })
-    .await
+    .await?;
+    if !bad.is_empty() {
+        report_bad(&name, &bad, summary.rows);
+        return Ok(FileOutcome::Rejected { bad: bad.len(), rows: summary.rows });
+    }
+    let sorted = sort.finish().with_context(|| format!("{name}: sorting"))?;
+    tracing::debug!("{name}: read and sorted in {:.2} s", started.elapsed().as_secs_f64());
+    let mut import = store.begin_list_import(ListKind::Engagement, now).await?;
+    import.defer_indexes_for(summary.imported).await?;
+    let mut batches = json_batches(sorted);
+    let mut next = batches.next().transpose()?;
+    while let Some(json) = next {
+        // SQLite writes this batch on its thread while this one prepares the next.
+        let (written, prepared) = tokio::join!(import.add_json(json), async { batches.next().transpose() });
+        written?;
+        next = prepared?;
+    }
+    summary.new = import.finish().await?.new;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(FileOutcome::Imported(summary))
+}
+
+/// Sorted engagement rows as JSON arrays of [`BATCH`] rows.
+fn json_batches(mut sorted: external_sort::Sorted) -> impl Iterator<Item = anyhow::Result<String>> {
+    std::iter::from_fn(move || {
+        let mut batch = Vec::with_capacity(BATCH);
+        for row in sorted.by_ref().take(BATCH) {
+            match row {
+                Ok(r) => batch.push(r),
+                Err(e) => return Some(Err(anyhow::Error::new(e).context("reading back sorted rows"))),
+            }
+        }
+        (!batch.is_empty()).then(|| serde_json::to_string(&batch).map_err(anyhow::Error::new))
+    })
+}
+
+impl Sink<engagement::EngagementRecord> for ExternalSort {
+    async fn add(&mut self, rows: Vec<engagement::EngagementRecord>) -> Result<(), crate::store::StoreError> {
+        for row in rows {
+            self.push(row).map_err(|e| crate::store::StoreError::Other { path: "temporary file".into(), message: format!("sorting engagement rows: {e}") })?;
+        }
+        Ok(())
+    }
 }
 
 /// Imports an ESP suppression file into `store` (one transaction).

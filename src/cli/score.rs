@@ -68,9 +68,9 @@ pub fn run(ctx: &RunContext, args: &ScoreArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// Opens the store with a connection for each of the six read streams and the writer.
+/// Opens the store with a connection for each read stream and the writer.
 pub async fn open_for_scoring(ctx: &RunContext) -> anyhow::Result<Store> {
-    let options = StoreOptions { busy_timeout: Duration::from_millis(ctx.config.database.busy_timeout_ms), max_connections: 8 };
+    let options = StoreOptions { busy_timeout: Duration::from_millis(ctx.config.database.busy_timeout_ms), max_connections: crate::store::scoring::SCORING_CONNECTIONS };
     Ok(Store::open(&ctx.db_path, &options).await?)
 }
 
@@ -80,7 +80,7 @@ pub async fn score_all(store: &Store, policy: &Policy, now: i64, dry_run: bool, 
     let mut summary = ScoreSummary { dry_run, ..ScoreSummary::default() };
     let mut writer = if dry_run { None } else { Some(store.begin_score_run(storage::now(), now, policy).await?) };
     summary.run = writer.as_ref().map(|w| w.run_id());
-    let mut reader = store.read_histories(policy);
+    let mut reader = store.read_histories(policy).await?;
     while let Some(subject) = reader.next().await? {
         let decision = score::evaluate(&subject.history, policy, now);
         tally(&mut summary, &decision);

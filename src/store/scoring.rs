@@ -22,6 +22,9 @@ use crate::score::{Decision, Engagement, EventFact, History, ImportedSuppression
 /// Addresses per chunk.
 const CHUNK: i64 = 4000;
 
+/// Connections a scoring run needs: five streams, up to four engagement partitions, a writer.
+pub const SCORING_CONNECTIONS: u32 = 10;
+
 macro_rules! subscribers_sql {
     ($cond:literal) => {
         concat!(
@@ -44,10 +47,13 @@ macro_rules! events_sql {
 
 /// Per engagement row a code: 0 send, 1 human open, 2 human click, 3 reply, 4 unsubscribe,
 /// 5 machine open, 6 machine click. An open is a machine's when its User-Agent is one of ?3
-/// (JSON list) or its IP starts with one of ?4…?19 (NULL = unused), or when it — or a click —
-/// came at most ?20 seconds after a send to the address (engagement or send log; 0 = never).
+/// (JSON list) or its IP starts with one of ?4…?19 (the used ones first, then NULLs, nested so
+/// the first NULL ends the test), or when it — or a click — came at most ?20 seconds after a
+/// send to the address (engagement, and the send log when ?23 says it has rows; 0 = never).
 /// The inner query is a co-routine (`limit -1` keeps it from being flattened), so each row's
-/// code is computed once and the outer grouping reads it in index order.
+/// code is computed once and the outer grouping reads it in index order. ?21/?22 split the
+/// addresses into partitions (the address length modulo ?21 equal to ?22) that run on separate
+/// connections side by side; each partition is still in address order.
 macro_rules! engagement_sql {
     ($cond:literal) => {
         concat!(
@@ -62,21 +68,24 @@ macro_rules! engagement_sql {
             "min(id) filter (where code = 4) as first_unsub_id from (",
             "select e.address, e.occurred_at, e.id, case e.type when 'send' then 0 when 'reply' then 3 when 'unsubscribe' then 4 ",
             "when 'open' then 1 + 4 * (coalesce(e.user_agent in (select value from json_each(?3)) ",
-            "or (?4 is not null and substr(e.ip, 1, length(?4)) = ?4) or (?5 is not null and substr(e.ip, 1, length(?5)) = ?5) ",
-            "or (?6 is not null and substr(e.ip, 1, length(?6)) = ?6) or (?7 is not null and substr(e.ip, 1, length(?7)) = ?7) ",
-            "or (?8 is not null and substr(e.ip, 1, length(?8)) = ?8) or (?9 is not null and substr(e.ip, 1, length(?9)) = ?9) ",
-            "or (?10 is not null and substr(e.ip, 1, length(?10)) = ?10) or (?11 is not null and substr(e.ip, 1, length(?11)) = ?11) ",
-            "or (?12 is not null and substr(e.ip, 1, length(?12)) = ?12) or (?13 is not null and substr(e.ip, 1, length(?13)) = ?13) ",
-            "or (?14 is not null and substr(e.ip, 1, length(?14)) = ?14) or (?15 is not null and substr(e.ip, 1, length(?15)) = ?15) ",
-            "or (?16 is not null and substr(e.ip, 1, length(?16)) = ?16) or (?17 is not null and substr(e.ip, 1, length(?17)) = ?17) ",
-            "or (?18 is not null and substr(e.ip, 1, length(?18)) = ?18) or (?19 is not null and substr(e.ip, 1, length(?19)) = ?19), 0) ",
+            "or (?4 is not null and (substr(e.ip, 1, length(?4)) = ?4 or (?5 is not null and (substr(e.ip, 1, length(?5)) ",
+            "= ?5 or (?6 is not null and (substr(e.ip, 1, length(?6)) = ?6 or (?7 is not null and (substr(e.ip, 1, ",
+            "length(?7)) = ?7 or (?8 is not null and (substr(e.ip, 1, length(?8)) = ?8 or (?9 is not null and ",
+            "(substr(e.ip, 1, length(?9)) = ?9 or (?10 is not null and (substr(e.ip, 1, length(?10)) = ?10 or (?11 is not ",
+            "null and (substr(e.ip, 1, length(?11)) = ?11 or (?12 is not null and (substr(e.ip, 1, length(?12)) = ?12 or ",
+            "(?13 is not null and (substr(e.ip, 1, length(?13)) = ?13 or (?14 is not null and (substr(e.ip, 1, ",
+            "length(?14)) = ?14 or (?15 is not null and (substr(e.ip, 1, length(?15)) = ?15 or (?16 is not null and ",
+            "(substr(e.ip, 1, length(?16)) = ?16 or (?17 is not null and (substr(e.ip, 1, length(?17)) = ?17 or (?18 is ",
+            "not null and (substr(e.ip, 1, length(?18)) = ?18 or (?19 is not null and substr(e.ip, 1, length(?19)) = ",
+            "?19))))))))))))))))))))))))))))))), 0) ",
             "or (?20 > 0 and (exists (select 1 from engagement s indexed by engagement_natural where s.address = e.address ",
             "and s.type = 'send' and s.occurred_at between e.occurred_at - ?20 and e.occurred_at) ",
-            "or exists (select 1 from sends s where s.recipient = e.address and s.sent_at between e.occurred_at - ?20 and e.occurred_at)))) ",
+            "or (?23 and exists (select 1 from sends s where s.recipient = e.address and s.sent_at between e.occurred_at - ?20 and e.occurred_at))))) ",
             "else 2 + 4 * (?20 > 0 and (exists (select 1 from engagement s indexed by engagement_natural where s.address = e.address ",
             "and s.type = 'send' and s.occurred_at between e.occurred_at - ?20 and e.occurred_at) ",
-            "or exists (select 1 from sends s where s.recipient = e.address and s.sent_at between e.occurred_at - ?20 and e.occurred_at))) ",
-            "end as code from engagement e indexed by engagement_natural where ", $cond, " order by e.address limit -1) ",
+            "or (?23 and exists (select 1 from sends s where s.recipient = e.address and s.sent_at between e.occurred_at - ?20 and e.occurred_at)))) ",
+            "end as code from engagement e indexed by engagement_natural where ", $cond, " ",
+            "and length(e.address) % ?21 = ?22 order by e.address limit -1) ",
             "group by address order by address limit ?2)"
         )
     };
@@ -110,6 +119,8 @@ macro_rules! current_sql {
         )
     };
 }
+
+const ANY_SEND: &str = "select 1 from sends limit 1";
 
 const SUBSCRIBERS_AFTER: &str = subscribers_sql!("address > ?1");
 const SUBSCRIBERS_OF: &str = subscribers_sql!("address = ?1");
@@ -215,6 +226,8 @@ struct MachineParams {
     user_agents: String,
     ip_prefixes: Vec<Option<String>>,
     window: i64,
+    /// Whether the send log has rows (its look-up is skipped otherwise).
+    send_log: bool,
 }
 
 impl MachineParams {
@@ -225,19 +238,34 @@ impl MachineParams {
             user_agents: serde_json::to_string(&policy.mpp_user_agents).unwrap_or_else(|_| "[]".to_owned()),
             ip_prefixes,
             window: i64::from(policy.machine_open_window_secs),
+            send_log: true,
         }
     }
 }
 
+/// One of `of` hash partitions of the addresses (engagement only; the other streams are one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Partition {
+    index: i64,
+    of: i64,
+}
+
+const WHOLE: Partition = Partition { index: 0, of: 1 };
+
+/// How many partitions the engagement summary runs in: one per core, up to four.
+fn engagement_partitions() -> i64 {
+    std::thread::available_parallelism().map_or(1, |n| i64::try_from(n.get()).unwrap_or(1)).clamp(1, 4)
+}
+
 /// Runs one chunk query of `stream` for addresses after (or, with `one`, equal to) `key`.
-async fn fetch_chunk(conn: &mut sqlx::SqliteConnection, stream: Stream, key: &str, one: bool, machine: &MachineParams) -> Result<Vec<Item>, sqlx::Error> {
+async fn fetch_chunk(conn: &mut sqlx::SqliteConnection, stream: Stream, key: &str, one: bool, machine: &MachineParams, part: Partition) -> Result<Vec<Item>, sqlx::Error> {
     let mut query = sqlx::query_scalar::<_, Option<String>>(stream.sql(one)).bind(key).bind(CHUNK);
     if stream == Stream::Engagement {
         query = query.bind(machine.user_agents.clone());
         for prefix in &machine.ip_prefixes {
             query = query.bind(prefix.clone());
         }
-        query = query.bind(machine.window);
+        query = query.bind(machine.window).bind(part.of).bind(part.index).bind(machine.send_log);
     }
     let json = query.fetch_one(&mut *conn).await?.unwrap_or_else(|| "[]".to_owned());
     parse_chunk(stream, &json).map_err(|e| sqlx::Error::Decode(format!("scoring chunk of {stream:?}: {e}").into()))
@@ -334,20 +362,25 @@ pub struct HistoryReader {
 }
 
 impl Store {
-    /// Starts reading every address's history, each stream on its own connection and read
-    /// transaction. The store should allow at least seven connections (six readers and a
-    /// writer).
-    pub fn read_histories(&self, policy: &Policy) -> HistoryReader {
-        let machine = MachineParams::of(policy);
+    /// Starts reading every address's history, each stream (and each engagement partition) on
+    /// its own connection and read transaction. The store should allow [`SCORING_CONNECTIONS`].
+    pub async fn read_histories(&self, policy: &Policy) -> Result<HistoryReader, StoreError> {
+        let mut machine = MachineParams::of(policy);
+        machine.send_log = sqlx::query_scalar::<_, i64>(ANY_SEND).fetch_optional(self.pool()).await.map_err(|e| self.error(e))?.is_some();
+        let parts = engagement_partitions();
         let sources = Stream::ALL
             .into_iter()
-            .map(|stream| {
+            .flat_map(|stream| {
+                let of = if stream == Stream::Engagement { parts } else { 1 };
+                (0..of).map(move |index| (stream, Partition { index, of }))
+            })
+            .map(|(stream, part)| {
                 let (tx, rx) = mpsc::channel(2);
-                tokio::spawn(produce(self.clone(), stream, machine.clone(), tx));
+                tokio::spawn(produce(self.clone(), stream, part, machine.clone(), tx));
                 Source { buffer: VecDeque::new(), rx, done: false }
             })
             .collect();
-        HistoryReader { sources }
+        Ok(HistoryReader { sources })
     }
 
     /// One address's history and current decision, through the same queries as a full run.
@@ -357,7 +390,7 @@ impl Store {
         let mut history = History { address: address.to_owned(), ..History::default() };
         let mut current = None;
         for stream in Stream::ALL {
-            for item in fetch_chunk(&mut *conn, stream, address, true, &machine).await.map_err(|e| self.error(e))? {
+            for item in fetch_chunk(&mut *conn, stream, address, true, &machine, WHOLE).await.map_err(|e| self.error(e))? {
                 item.add_to(&mut history, &mut current);
             }
         }
@@ -366,12 +399,12 @@ impl Store {
 }
 
 /// Feeds one stream's chunks into `tx` until the stream ends or the reader goes away.
-async fn produce(store: Store, stream: Stream, machine: MachineParams, tx: mpsc::Sender<Result<Vec<Item>, StoreError>>) {
+async fn produce(store: Store, stream: Stream, part: Partition, machine: MachineParams, tx: mpsc::Sender<Result<Vec<Item>, StoreError>>) {
     let result = async {
         let mut read = store.pool().begin().await?;
         let mut last = String::new();
         loop {
-            let chunk = fetch_chunk(&mut *read, stream, &last, false, &machine).await?;
+            let chunk = fetch_chunk(&mut *read, stream, &last, false, &machine, part).await?;
             let Some(item) = chunk.last() else { break };
             last = item.address().to_owned();
             if tx.send(Ok(chunk)).await.is_err() {
