@@ -14,7 +14,8 @@ cargo build --release --quiet
 BIN=$PWD/target/release/listhygiene
 DIR=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$DIR"
-trap 'rm -rf "$DIR"/data "$DIR"/bench.db* "$DIR"/out' EXIT
+# BENCH_KEEP=1 keeps the data set and the database for further runs.
+[[ ${BENCH_KEEP:-} == 1 ]] || trap 'rm -rf "$DIR"/data "$DIR"/bench.db* "$DIR"/out' EXIT
 export LISTHYGIENE_TOKEN_SECRET=bench-secret-0123456789abcdef
 NOW=2026-12-01T00:00:00Z
 SUBSCRIBERS=$((1000000 * SCALE))

@@ -13,7 +13,6 @@ use anyhow::{bail, Context};
 use serde::Serialize;
 
 use super::{storage, Outcome, RunContext};
-use crate::domain::EmailAddress;
 use crate::export::clean::{self, CleanCounts};
 
 #[derive(Debug, clap::Args)]
@@ -70,10 +69,8 @@ pub fn run(ctx: &RunContext, args: &CleanArgs) -> anyhow::Result<Outcome> {
     let input = File::open(&args.input).with_context(|| format!("cannot open {}", args.input.display()))?;
     let output = Staged::create(&args.output)?;
     let removed = args.removed.as_deref().map(Staged::create).transpose()?;
-    let lookup = |address: &str| {
-        let key = EmailAddress::parse(address).map_or_else(|_| address.to_owned(), |a| a.as_str().to_owned());
-        decided.get(key.as_str()).map(|rule| rule.as_str().to_owned())
-    };
+    // `clean` hands over the address already normalised (the form the database holds).
+    let lookup = |address: &str| decided.get(address).map(|rule| rule.as_str().to_owned());
     let counts = clean::clean(input, output.writer(), removed.as_ref().map(Staged::writer), lookup)
         .with_context(|| format!("cleaning {}", args.input.display()))?;
     output.commit()?;

@@ -292,57 +292,74 @@ impl Sink<sends::SendRecord> for crate::store::sends::SendImport {
 }
 
 /// Reads `rows` to the end. Valid rows go to the sink in batches while no row has failed;
-/// after the first bad row the rest is only checked, so every bad row is reported.
+/// after the first bad row the rest is only checked, so every bad row is reported. The next
+/// batch is parsed while the sink writes the previous one (SQLite works on its own thread).
 async fn load<T>(
     sink: &mut impl Sink<T>,
     rows: impl Iterator<Item = Numbered>,
     file: &str,
     positions: Positions,
-    mut parse: impl FnMut(&csv::StringRecord) -> Result<Parsed<T>, String>,
+    parse: impl FnMut(&csv::StringRecord) -> Result<Parsed<T>, String>,
 ) -> anyhow::Result<(ListSummary, Vec<BadRow>)> {
-    let mut summary = ListSummary::default();
-    let mut bad = Vec::new();
-    let mut batch = Vec::with_capacity(BATCH);
-    for row in rows {
-        summary.rows += 1;
-        let (n, record) = match row {
-            Ok(r) => r,
-            Err(e) => {
-                bad.push(BadRow::from(e));
-                continue;
-            }
-        };
-        match parse(&record) {
-            Ok(Parsed::Import { record, valid }) => {
-                summary.imported += 1;
-                summary.invalid += u64::from(!valid);
-                if bad.is_empty() {
+    let mut reading = Reading { rows, file, positions, parse, summary: ListSummary::default(), bad: Vec::new() };
+    let mut batch = reading.next_batch();
+    while !batch.is_empty() {
+        if !reading.bad.is_empty() {
+            batch = reading.next_batch(); // only checking from now on
+            continue;
+        }
+        let (written, next) = tokio::join!(sink.add(batch), async { reading.next_batch() });
+        written?;
+        batch = next;
+    }
+    Ok((reading.summary, reading.bad))
+}
+
+/// The rows being read, and what was found so far.
+struct Reading<'f, I, P> {
+    rows: I,
+    file: &'f str,
+    positions: Positions,
+    parse: P,
+    summary: ListSummary,
+    bad: Vec<BadRow>,
+}
+
+impl<T, I: Iterator<Item = Numbered>, P: FnMut(&csv::StringRecord) -> Result<Parsed<T>, String>> Reading<'_, I, P> {
+    /// Up to [`BATCH`] valid rows (fewer only at the end of the input).
+    fn next_batch(&mut self) -> Vec<T> {
+        let mut batch = Vec::with_capacity(BATCH);
+        while batch.len() < BATCH {
+            let Some(row) = self.rows.next() else { break };
+            self.summary.rows += 1;
+            let (n, record) = match row {
+                Ok(r) => r,
+                Err(e) => {
+                    self.bad.push(BadRow::from(e));
+                    continue;
+                }
+            };
+            match (self.parse)(&record) {
+                Ok(Parsed::Import { record, valid }) => {
+                    self.summary.imported += 1;
+                    self.summary.invalid += u64::from(!valid);
                     batch.push(record);
                 }
-            }
-            Ok(Parsed::Skip(name)) => {
-                summary.skipped += 1;
-                *summary.skipped_by.entry(name).or_default() += 1;
-            }
-            Err(message) => {
-                let at = match positions {
-                    Positions::Lines => n.to_string(),
-                    Positions::Items => format!("item {n}"),
-                };
-                bad.push(BadRow { file: file.to_owned(), at, message });
-            }
-        }
-        if batch.len() >= BATCH {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            if bad.is_empty() {
-                sink.add(full).await?;
+                Ok(Parsed::Skip(name)) => {
+                    self.summary.skipped += 1;
+                    *self.summary.skipped_by.entry(name).or_default() += 1;
+                }
+                Err(message) => {
+                    let at = match self.positions {
+                        Positions::Lines => n.to_string(),
+                        Positions::Items => format!("item {n}"),
+                    };
+                    self.bad.push(BadRow { file: self.file.to_owned(), at, message });
+                }
             }
         }
+        batch
     }
-    if bad.is_empty() {
-        sink.add(batch).await?;
-    }
-    Ok((summary, bad))
 }
 
 /// Prints every bad row and the count on stderr.
