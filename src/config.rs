@@ -31,9 +31,9 @@ pub struct Config {
     pub parse: ParseConfig,
     pub imap: Vec<ImapAccount>,
     pub resolve: ResolveConfig,
-    pub policy: toml::Table,
-    pub export: Vec<toml::Table>,
-    pub sources: Vec<toml::Table>,
+    pub policy: crate::score::Policy,
+    pub export: Vec<ExportTarget>,
+    pub sources: Vec<SourceConfig>,
     pub audit: AuditConfig,
     pub report: ReportConfig,
 }
@@ -334,6 +334,72 @@ impl Default for ResolveConfig {
     }
 }
 
+/// One `[[export]]` table: a file `sync` writes after scoring.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportTarget {
+    /// Names the export's watermark (with `since_last`) and its line in the summary.
+    pub name: String,
+    pub format: crate::export::Format,
+    /// Where to write (relative paths are relative to the working directory).
+    pub path: PathBuf,
+    /// Write only what changed since this export last ran (per-name watermark).
+    #[serde(default)]
+    pub since_last: bool,
+    /// `["flags"]` adds flagged addresses to the suppressed ones.
+    #[serde(default)]
+    pub include: Vec<Include>,
+}
+
+/// What an export includes besides suppressed addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Include {
+    /// Addresses flagged by a rule (never engaged, inactive, role account, invalid).
+    Flags,
+}
+
+/// One `[[sources]]` table: local input `sync` reads before scoring.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// What the path holds.
+    #[serde(default)]
+    pub kind: SourceKind,
+    /// A file, directory, Maildir or mbox (messages) or a CSV/JSON file (the other kinds);
+    /// relative paths are relative to the working directory.
+    pub path: PathBuf,
+    /// `--list` of `import subscribers`.
+    #[serde(default)]
+    pub list: Option<String>,
+    /// `--status` of `import subscribers`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// `--from` of `import suppressions` (required for kind = "suppressions").
+    #[serde(default)]
+    pub from: Option<crate::import::suppressions::SourceFormat>,
+    /// `--reason` of `import suppressions`.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// `--map COLUMN=FIELD` values.
+    #[serde(default)]
+    pub map: Vec<String>,
+}
+
+/// The kinds of local input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// A send log (`import sends`).
+    Sends,
+    Subscribers,
+    Engagement,
+    Suppressions,
+    /// Reports and bounces (`ingest`).
+    #[default]
+    Messages,
+}
+
 /// `[audit]`: what the double-opt-in audit flags (see docs/report.md for each rule id).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -452,6 +518,18 @@ impl Config {
                 "resolve.verp {verp:?} must contain {{local}} and {{domain}}"
             )));
         }
+        self.policy.validate().map_err(ConfigError::Invalid)?;
+        let mut exports = BTreeMap::new();
+        for export in &self.export {
+            if exports.insert(export.name.as_str(), ()).is_some() {
+                return Err(ConfigError::Invalid(format!("two [[export]] tables are named {:?}", export.name)));
+            }
+        }
+        for source in &self.sources {
+            if source.kind == SourceKind::Suppressions && source.from.is_none() {
+                return Err(ConfigError::Invalid(format!("[[sources]] {}: kind = \"suppressions\" needs from = \"ses\" (or another format)", source.path.display())));
+            }
+        }
         self.validate_audit()?;
         self.validate_report()?;
         let mut names = BTreeMap::new();
@@ -557,6 +635,33 @@ mod tests {
     fn unsubscribe_pattern_needs_token_group() {
         let err = Config::from_toml("[resolve]\nunsubscribe_token = 'https://x/u/(.*)'").unwrap_err();
         assert!(err.to_string().contains("token"), "{err}");
+    }
+
+    #[test]
+    fn policy_exports_and_sources_are_typed() {
+        let c = Config::from_toml(
+            "[policy]\nsoft_bounce_count = 4\ndisabled = [\"inactive\"]\n\
+             [[export]]\nname = \"ses\"\nformat = \"ses-csv\"\npath = \"exports/ses.csv\"\nsince_last = true\n\
+             [[sources]]\npath = \"samples/maildir\"\n\
+             [[sources]]\nkind = \"suppressions\"\nfrom = \"mailchimp-cleaned\"\npath = \"cleaned.csv\"",
+        )
+        .unwrap();
+        assert_eq!(c.policy.soft_bounce_count, 4);
+        assert_eq!(c.policy.disabled, vec![crate::score::RuleId::Inactive]);
+        assert_eq!(c.export[0].format, crate::export::Format::SesCsv);
+        assert!(c.export[0].since_last);
+        assert_eq!(c.sources[0].kind, SourceKind::Messages);
+        assert_eq!(c.sources[1].from, Some(crate::import::suppressions::SourceFormat::MailchimpCleaned));
+        for bad in [
+            "[policy]\nsoft_bounce_cnt = 3",
+            "[[export]]\nname = \"x\"\nformat = \"nope\"\npath = \"x\"",
+            "[[export]]\nname = \"x\"\nformat = \"csv\"\npath = \"x\"\nsince = true",
+            "[[sources]]\npath = \"x\"\nkind = \"suppressions\"",
+            "[[sources]]\npaht = \"x\"",
+            "[[export]]\nname = \"x\"\nformat = \"csv\"\npath = \"a\"\n[[export]]\nname = \"x\"\nformat = \"csv\"\npath = \"b\"",
+        ] {
+            assert!(Config::from_toml(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

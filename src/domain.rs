@@ -238,6 +238,42 @@ impl fmt::Display for Class {
     }
 }
 
+/// What scoring decides for an address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Never send again (complaint, unsubscribe, hard bounce, …).
+    Suppress,
+    /// Worth a look or a re-engagement campaign (never engaged, inactive, role account, …).
+    Flag,
+    Keep,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 3] = [Verdict::Suppress, Verdict::Flag, Verdict::Keep];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Suppress => "suppress",
+            Verdict::Flag => "flag",
+            Verdict::Keep => "keep",
+        }
+    }
+}
+
+impl FromStr for Verdict {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Verdict::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| UnknownName::new("verdict", s))
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The class a complaint's feedback type gives.
 pub fn feedback_class(feedback_type: &str) -> Class {
     match feedback_type.trim().to_ascii_lowercase().as_str() {

@@ -127,6 +127,26 @@ impl Generator {
 
     pub fn next_message(&mut self) -> Generated {
         let ctx = self.context();
+        self.finish(ctx)
+    }
+
+    /// Like [`Generator::next_message`], about a send to `recipient` (data sets whose reports
+    /// must concern a known list).
+    pub fn next_message_to(&mut self, recipient: &str) -> Generated {
+        let mut ctx = self.context();
+        if let Some((local, domain)) = recipient.rsplit_once('@') {
+            ctx.recipient = recipient.to_owned();
+            ctx.local = local.to_owned();
+            ctx.domain = domain.to_owned();
+            ctx.token = self.key.as_ref().and_then(|k| {
+                let address = EmailAddress::parse(recipient).ok()?;
+                token::mint(k, &address, Some(&ctx.campaign)).ok()
+            });
+        }
+        self.finish(ctx)
+    }
+
+    fn finish(&mut self, ctx: Ctx) -> Generated {
         let template = self.template();
         let bytes = self.render(template, &ctx);
         let send = SendRow {

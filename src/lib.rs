@@ -3,14 +3,17 @@
 #![deny(unsafe_code)]
 
 pub mod domain;
+pub mod export;
 pub mod parse;
 pub mod cli;
 pub mod config;
 pub mod source;
+pub mod dataset;
 pub mod generate;
 pub mod import;
 pub mod provider;
 pub mod report;
 pub mod resolve;
+pub mod score;
 pub mod store;
 pub mod token;

@@ -2,7 +2,9 @@
 //! Dovecot on loopback, started by tests/support/dovecot.sh).
 
 mod architecture;
+mod cleaning;
 mod cli;
+mod exports;
 mod fixtures;
 mod golden;
 mod imap;
@@ -12,5 +14,7 @@ mod report;
 mod robustness;
 mod samples;
 mod sandbox;
+mod scoring;
 mod store;
+mod syncing;
 mod util;

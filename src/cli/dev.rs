@@ -1,6 +1,8 @@
 //! `listhygiene dev …` (hidden): tools for developers. `dev generate` writes N realistic bounce
 //! and complaint messages as an mbox or a Maildir, deterministic by seed, for benchmarks and
-//! scale tests, and optionally the send log that goes with them.
+//! scale tests, and optionally the send log that goes with them; `dev generate-dataset` writes
+//! the subscriber, engagement and campaign-list CSVs (and reports about those subscribers) of the
+//! scoring benchmark.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -9,6 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::{storage, Outcome, RunContext};
+use crate::dataset::{self, DatasetSpec};
 use crate::generate::{self, Generated, Generator};
 
 #[derive(Debug, clap::Args)]
@@ -24,6 +27,36 @@ pub enum DevCommand {
     /// Header-only JMRP complaints carry a signed recipient token when a token secret is
     /// configured ([resolve] token_secret_env / token_secret_file), so ingest can resolve them.
     Generate(GenerateArgs),
+    /// Write a list data set for the scoring benchmark into a directory
+    ///
+    /// subscribers.csv (Mailchimp audience columns), engagement.csv (or engagement-N.csv with
+    /// --engagement-files; campaign by campaign, as ESPs export it), events.mbox (bounces,
+    /// complaints and auto-replies about subscribers) and campaign.csv (a list for `clean`).
+    /// Deterministic by seed and --now.
+    GenerateDataset(DatasetArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DatasetArgs {
+    /// The directory to write into (created)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 1_000_000)]
+    pub subscribers: u64,
+    /// Engagement rows in total
+    #[arg(long, default_value_t = 10_000_000)]
+    pub engagement: u64,
+    /// Split the engagement log into this many files
+    #[arg(long, default_value_t = 1)]
+    pub engagement_files: usize,
+    /// Report and bounce messages (about subscribers) in events.mbox
+    #[arg(long, default_value_t = 200_000)]
+    pub events: u64,
+    /// Rows of campaign.csv (default: one per subscriber)
+    #[arg(long)]
+    pub campaign_rows: Option<u64>,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -54,6 +87,7 @@ pub struct GenerateArgs {
 pub fn run(ctx: &RunContext, args: DevArgs) -> anyhow::Result<Outcome> {
     match args.command {
         DevCommand::Generate(args) => generate(ctx, &args),
+        DevCommand::GenerateDataset(args) => generate_dataset(ctx, &args),
     }
 }
 
@@ -78,6 +112,45 @@ fn generate(ctx: &RunContext, args: &GenerateArgs) -> anyhow::Result<Outcome> {
     }
     tracing::info!("wrote {} messages to {}", args.count, args.out.display());
     Ok(Outcome::Clean)
+}
+
+fn generate_dataset(ctx: &RunContext, args: &DatasetArgs) -> anyhow::Result<Outcome> {
+    let spec = DatasetSpec { subscribers: args.subscribers, engagement: args.engagement, seed: args.seed, now: ctx.now };
+    fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+    let create = |name: String| -> anyhow::Result<BufWriter<File>> {
+        let path = args.out.join(name);
+        Ok(BufWriter::with_capacity(1 << 20, File::create(&path).with_context(|| format!("cannot create {}", path.display()))?))
+    };
+    dataset::write_subscribers(&spec, create("subscribers.csv".into())?)?;
+    let parts: Vec<BufWriter<File>> = if args.engagement_files <= 1 {
+        vec![create("engagement.csv".into())?]
+    } else {
+        (1..=args.engagement_files).map(|n| create(format!("engagement-{n:02}.csv"))).collect::<anyhow::Result<_>>()?
+    };
+    let rows = dataset::write_engagement(&spec, parts)?;
+    dataset::write_campaign_list(&spec, args.campaign_rows.unwrap_or(args.subscribers), create("campaign.csv".into())?)?;
+    let mut generator = Generator::new(args.seed, storage::token_key(&ctx.config.resolve)?);
+    let mut mbox = Mbox::create(&args.out.join("events.mbox"))?;
+    for k in 0..args.events {
+        let recipient = dataset_recipient(&spec, k);
+        mbox.write(&generator.next_message_to(&recipient))?;
+    }
+    Box::new(mbox).finish()?;
+    tracing::info!("wrote {} subscribers, {rows} engagement rows, {} messages to {}", args.subscribers, args.events, args.out.display());
+    Ok(Outcome::Clean)
+}
+
+/// The subscriber the `k`-th generated report is about (a usable address).
+fn dataset_recipient(spec: &DatasetSpec, k: u64) -> String {
+    let n = spec.subscribers.max(1);
+    let mut i = k.wrapping_mul(2_654_435_761) % n;
+    for _ in 0..n {
+        if spec.behaviour(i) != dataset::Behaviour::Invalid {
+            break;
+        }
+        i = (i + 1) % n;
+    }
+    spec.address(i)
 }
 
 trait Sink {

@@ -1,5 +1,6 @@
 //! `listhygiene explain ADDRESS [--json]`: every event about an address and the message behind
-//! each, with dates and evidence (status, diagnostic, reporting MTA, how the address was found).
+//! each, with dates and evidence (status, diagnostic, reporting MTA, how the address was found),
+//! the decision the last `score` stored for it, and what the rules decide now.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -9,6 +10,8 @@ use serde::Serialize;
 
 use super::{storage, Outcome, RunContext};
 use crate::domain::EmailAddress;
+use crate::score::{self, Decision};
+use crate::store::decisions::StoredDecision;
 use crate::store::query::{EventEvidence, SendSummary};
 
 #[derive(Debug, clap::Args)]
@@ -26,22 +29,31 @@ struct Explanation<'a> {
     address: &'a str,
     events: &'a [EventEvidence],
     sends: SendSummary,
+    /// The decision the last `score` stored (null before the first run).
+    decision: Option<&'a StoredDecision>,
+    /// What the rules decide now, with the current data and policy.
+    evaluation: &'a Decision,
 }
 
 pub fn run(ctx: &RunContext, args: ExplainArgs) -> anyhow::Result<Outcome> {
     let address = EmailAddress::parse(&args.address).with_context(|| format!("address {:?}", args.address))?;
     let rt = storage::runtime()?;
-    let (events, sends) = rt.block_on(async {
+    let (events, sends, decision, history) = rt.block_on(async {
         let store = storage::open_store(ctx).await?;
         let events = store.events_of(address.as_str()).await?;
         let sends = store.sends_of(address.as_str()).await?;
+        let decision = store.current_decision(address.as_str()).await?;
+        let subject = store.history_of(address.as_str(), &ctx.config.policy).await?;
         store.close().await;
-        anyhow::Ok((events, sends))
+        anyhow::Ok((events, sends, decision, subject.history))
     })?;
+    let evaluation = score::evaluate(&history, &ctx.config.policy, ctx.now);
     let mut out = super::output(None)?;
     if args.json {
-        storage::json_line(&mut out, &Explanation { address: address.as_str(), events: &events, sends })?;
+        let explanation = Explanation { address: address.as_str(), events: &events, sends, decision: decision.as_ref(), evaluation: &evaluation };
+        storage::json_line(&mut out, &explanation)?;
     } else {
+        print_decision(&mut out, address.as_str(), decision.as_ref(), &evaluation)?;
         print_text(&mut out, address.as_str(), &events, sends)?;
     }
     out.flush()?;
@@ -108,4 +120,26 @@ fn print_event(out: &mut dyn Write, e: &EventEvidence) -> std::io::Result<()> {
         date(e.received_at),
         e.digest
     )
+}
+
+/// The stored decision and, when it differs, what the rules decide now.
+fn print_decision(out: &mut dyn Write, address: &str, stored: Option<&StoredDecision>, now: &Decision) -> std::io::Result<()> {
+    let rule_of = |r: Option<&str>| r.map_or_else(String::new, |r| format!(" by {r}"));
+    match stored {
+        Some(d) => {
+            writeln!(out, "{address}: {}{} (score run {}, {})", d.verdict, rule_of(d.rule_id.as_deref()), d.run_id, date(d.decided_at))?;
+            writeln!(out, "    why: {}", d.explanation.as_deref().unwrap_or(""))?;
+            if let Some(evidence) = d.evidence.as_deref().filter(|e| *e != "{}") {
+                writeln!(out, "    evidence: {evidence}")?;
+            }
+        }
+        None => writeln!(out, "{address}: no decision stored yet (run `listhygiene score`)")?,
+    }
+    let same = stored.is_some_and(|d| d.verdict == now.verdict.as_str() && d.rule_id.as_deref() == now.rule.map(|r| r.as_str()));
+    if !same {
+        writeln!(out, "    the rules now decide: {}{}: {}", now.verdict, rule_of(now.rule.map(|r| r.as_str())), now.explanation)?;
+    } else if now.explanation != stored.and_then(|d| d.explanation.clone()).unwrap_or_default() {
+        writeln!(out, "    now: {}", now.explanation)?;
+    }
+    writeln!(out)
 }

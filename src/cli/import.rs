@@ -17,8 +17,10 @@ use serde::Serialize;
 use super::{storage, Outcome, RunContext};
 use crate::import::engagement::EngagementRow;
 use crate::import::suppressions::{self, Positions, SourceFormat, SuppressionRow, Table};
+use crate::import::external_sort::{self, ExternalSort};
 use crate::import::{self, engagement, sends, subscribers, RowError};
 use crate::store::lists::{ListImport, ListKind};
+use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -210,21 +212,29 @@ fn open_csv(path: &Path) -> anyhow::Result<csv::Reader<Box<dyn Read>>> {
 
 /// The summary of a subscriber, engagement or suppression import (`--json`: one object on the
 /// last line). Field names are a public interface.
-#[derive(Debug, Default, Serialize)]
-struct ListSummary {
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct ListSummary {
     /// Data rows read.
-    rows: u64,
+    pub rows: u64,
     /// Rows written (new or updated).
-    imported: u64,
+    pub imported: u64,
     /// Rows the table gained.
-    new: u64,
+    pub new: u64,
     /// Addresses kept although they are not valid (scoring flags them: invalid-address).
-    invalid: u64,
+    pub invalid: u64,
     /// Rows that are not for this table (non-engagement events, listmonk rows not blocklisted).
-    skipped: u64,
+    pub skipped: u64,
     /// `skipped` by event type or status.
-    skipped_by: BTreeMap<String, u64>,
-    seconds: f64,
+    pub skipped_by: BTreeMap<String, u64>,
+    pub seconds: f64,
+}
+
+/// How importing one file went.
+#[derive(Debug, Clone)]
+pub enum FileOutcome {
+    Imported(ListSummary),
+    /// Bad rows (already reported on stderr); nothing of the file was applied.
+    Rejected { bad: usize, rows: u64 },
 }
 
 /// A bad row and where it is: `FILE:LINE: message`, or `FILE:item N: message` in a JSON array.
@@ -264,92 +274,144 @@ fn csv_rows(reader: csv::Reader<Box<dyn Read>>, file: String) -> impl Iterator<I
     })
 }
 
-/// Reads `rows` to the end. Valid rows go to the import in batches while no row has failed;
-/// after the first bad row the rest is only checked, so every bad row is reported.
-async fn load<T: Serialize>(
-    import: &mut ListImport,
+/// Where valid rows go: an open all-or-nothing import.
+trait Sink<T> {
+    async fn add(&mut self, rows: Vec<T>) -> Result<(), crate::store::StoreError>;
+}
+
+impl<T: Serialize> Sink<T> for ListImport {
+    async fn add(&mut self, rows: Vec<T>) -> Result<(), crate::store::StoreError> {
+        ListImport::add(self, &rows).await
+    }
+}
+
+impl Sink<sends::SendRecord> for crate::store::sends::SendImport {
+    async fn add(&mut self, rows: Vec<sends::SendRecord>) -> Result<(), crate::store::StoreError> {
+        crate::store::sends::SendImport::add(self, &rows).await
+    }
+}
+
+/// Reads `rows` to the end. Valid rows go to the sink in batches while no row has failed;
+/// after the first bad row the rest is only checked, so every bad row is reported. The next
+/// batch is parsed while the sink writes the previous one (SQLite works on its own thread).
+async fn load<T>(
+    sink: &mut impl Sink<T>,
     rows: impl Iterator<Item = Numbered>,
     file: &str,
     positions: Positions,
-    mut parse: impl FnMut(&csv::StringRecord) -> Result<Parsed<T>, String>,
+    parse: impl FnMut(&csv::StringRecord) -> Result<Parsed<T>, String>,
 ) -> anyhow::Result<(ListSummary, Vec<BadRow>)> {
-    let mut summary = ListSummary::default();
-    let mut bad = Vec::new();
-    let mut batch = Vec::with_capacity(BATCH);
-    for row in rows {
-        summary.rows += 1;
-        let (n, record) = match row {
-            Ok(r) => r,
-            Err(e) => {
-                bad.push(BadRow::from(e));
-                continue;
-            }
-        };
-        match parse(&record) {
-            Ok(Parsed::Import { record, valid }) => {
-                summary.imported += 1;
-                summary.invalid += u64::from(!valid);
-                if bad.is_empty() {
-                    batch.push(record);
-                }
-            }
-            Ok(Parsed::Skip(name)) => {
-                summary.skipped += 1;
-                *summary.skipped_by.entry(name).or_default() += 1;
-            }
-            Err(message) => {
-                let at = match positions {
-                    Positions::Lines => n.to_string(),
-                    Positions::Items => format!("item {n}"),
-                };
-                bad.push(BadRow { file: file.to_owned(), at, message });
-            }
+    let mut reading = Reading { rows, file, positions, parse, summary: ListSummary::default(), bad: Vec::new() };
+    let mut batch = reading.next_batch();
+    while !batch.is_empty() {
+        if !reading.bad.is_empty() {
+            batch = reading.next_batch(); // only checking from now on
+            continue;
         }
-        if batch.len() >= BATCH {
-            if bad.is_empty() {
-                import.add(&batch).await?;
-            }
-            batch.clear();
-        }
+        let (written, next) = tokio::join!(sink.add(batch), async { reading.next_batch() });
+        written?;
+        batch = next;
     }
-    if bad.is_empty() {
-        import.add(&batch).await?;
-    }
-    Ok((summary, bad))
+    Ok((reading.summary, reading.bad))
 }
 
-/// Runs one list import: opens the store and the transaction, loads, then commits or (with
-/// any bad row) rolls back and reports every bad row.
-fn run_list_import<T: Serialize>(
-    ctx: &RunContext,
+/// The rows being read, and what was found so far.
+struct Reading<'f, I, P> {
+    rows: I,
+    file: &'f str,
+    positions: Positions,
+    parse: P,
+    summary: ListSummary,
+    bad: Vec<BadRow>,
+}
+
+impl<T, I: Iterator<Item = Numbered>, P: FnMut(&csv::StringRecord) -> Result<Parsed<T>, String>> Reading<'_, I, P> {
+    /// Up to [`BATCH`] valid rows (fewer only at the end of the input).
+    fn next_batch(&mut self) -> Vec<T> {
+        let mut batch = Vec::with_capacity(BATCH);
+        while batch.len() < BATCH {
+            let Some(row) = self.rows.next() else { break };
+            self.summary.rows += 1;
+            let (n, record) = match row {
+                Ok(r) => r,
+                Err(e) => {
+                    self.bad.push(BadRow::from(e));
+                    continue;
+                }
+            };
+            match (self.parse)(&record) {
+                Ok(Parsed::Import { record, valid }) => {
+                    self.summary.imported += 1;
+                    self.summary.invalid += u64::from(!valid);
+                    batch.push(record);
+                }
+                Ok(Parsed::Skip(name)) => {
+                    self.summary.skipped += 1;
+                    *self.summary.skipped_by.entry(name).or_default() += 1;
+                }
+                Err(message) => {
+                    let at = match self.positions {
+                        Positions::Lines => n.to_string(),
+                        Positions::Items => format!("item {n}"),
+                    };
+                    self.bad.push(BadRow { file: self.file.to_owned(), at, message });
+                }
+            }
+        }
+        batch
+    }
+}
+
+/// Prints every bad row and the count on stderr.
+fn report_bad(file: &str, bad: &[BadRow], rows: u64) {
+    for e in bad {
+        eprintln!("{e}");
+    }
+    eprintln!("{file}: {} bad rows of {rows}; nothing imported", bad.len());
+}
+
+/// Runs one list import in its own transaction: commits, or (with any bad row) rolls back.
+async fn list_import<T: Serialize>(
+    store: &Store,
     kind: ListKind,
     file: &str,
-    json: bool,
+    now: i64,
     rows: impl Iterator<Item = Numbered>,
     positions: Positions,
     parse: impl FnMut(&csv::StringRecord) -> Result<Parsed<T>, String>,
-) -> anyhow::Result<Outcome> {
+) -> anyhow::Result<FileOutcome> {
     let started = std::time::Instant::now();
+    let mut import = store.begin_list_import(kind, now).await?;
+    let (mut summary, bad) = load(&mut import, rows, file, positions, parse).await?;
+    if !bad.is_empty() {
+        import.abort().await?;
+        report_bad(file, &bad, summary.rows);
+        return Ok(FileOutcome::Rejected { bad: bad.len(), rows: summary.rows });
+    }
+    summary.new = import.finish().await?.new;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(FileOutcome::Imported(summary))
+}
+
+/// Runs an import command: opens the store, imports, prints the summary.
+fn run_import<F>(ctx: &RunContext, file: &Path, json: bool, import: F) -> anyhow::Result<Outcome>
+where
+    F: AsyncFnOnce(&Store) -> anyhow::Result<FileOutcome>,
+{
     let rt = storage::runtime()?;
-    rt.block_on(async {
+    let outcome = rt.block_on(async {
         let store = storage::open_store(ctx).await?;
-        let mut import = store.begin_list_import(kind, ctx.now).await?;
-        let (mut summary, bad) = load(&mut import, rows, file, positions, parse).await?;
-        if !bad.is_empty() {
-            import.abort().await?;
-            store.close().await;
-            for e in &bad {
-                eprintln!("{e}");
-            }
-            eprintln!("{file}: {} bad rows of {}; nothing imported", bad.len(), summary.rows);
-            return Ok(Outcome::SomeFailed);
-        }
-        summary.new = import.finish().await?.new;
+        let outcome = import(&store).await;
         store.close().await;
-        summary.seconds = started.elapsed().as_secs_f64();
-        print_list_summary(file, &summary, json)?;
-        Ok(Outcome::Clean)
-    })
+        outcome
+    })?;
+    match outcome {
+        FileOutcome::Imported(summary) => {
+            print_list_summary(&file.display().to_string(), &summary, json)?;
+            Ok(Outcome::Clean)
+        }
+        FileOutcome::Rejected { .. } => Ok(Outcome::SomeFailed),
+    }
 }
 
 fn print_list_summary(file: &str, s: &ListSummary, json: bool) -> anyhow::Result<()> {
@@ -357,18 +419,23 @@ fn print_list_summary(file: &str, s: &ListSummary, json: bool) -> anyhow::Result
     if json {
         storage::json_line(&mut out, s)?;
     } else {
-        let mut line = format!("{file}: {} rows, {} imported, {} new", s.rows, s.imported, s.new);
-        if s.invalid > 0 {
-            line.push_str(&format!("; {} invalid addresses kept (flagged by rule invalid-address)", s.invalid));
-        }
-        if s.skipped > 0 {
-            let by: Vec<String> = s.skipped_by.iter().map(|(k, n)| format!("{k} {n}")).collect();
-            line.push_str(&format!("; {} skipped ({})", s.skipped, by.join(", ")));
-        }
-        line.push_str(&format!(" ({:.2} s, {:.0} rows/s)", s.seconds, s.rows as f64 / s.seconds.max(1e-9)));
-        writeln!(out, "{line}")?;
+        writeln!(out, "{file}: {}", describe(s))?;
     }
     out.flush().context("writing to stdout")
+}
+
+/// `N rows, N imported, N new; …` for summaries.
+pub fn describe(s: &ListSummary) -> String {
+    let mut line = format!("{} rows, {} imported, {} new", s.rows, s.imported, s.new);
+    if s.invalid > 0 {
+        line.push_str(&format!("; {} invalid addresses kept (flagged by rule invalid-address)", s.invalid));
+    }
+    if s.skipped > 0 {
+        let by: Vec<String> = s.skipped_by.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        line.push_str(&format!("; {} skipped ({})", s.skipped, by.join(", ")));
+    }
+    line.push_str(&format!(" ({:.2} s, {:.0} rows/s)", s.seconds, s.rows as f64 / s.seconds.max(1e-9)));
+    line
 }
 
 /// The header row and the column mapping of a CSV for `fields`.
@@ -388,46 +455,133 @@ fn mapping_for(headers: &[String], name: &str, fields: &[import::FieldSpec], map
 }
 
 fn import_subscribers(ctx: &RunContext, args: &SubscriberArgs) -> anyhow::Result<Outcome> {
-    let name = args.csv.file.display().to_string();
-    let mut reader = open_csv(&args.csv.file)?;
-    let (headers, mapping) = mapped(&mut reader, &name, subscribers::FIELDS, &args.csv.map)?;
     let defaults = subscribers::Defaults { list: args.list.clone(), status: args.status.clone() };
-    let rows = csv_rows(reader, name.clone());
-    run_list_import(ctx, ListKind::Subscribers, &name, args.csv.json, rows, Positions::Lines, |row| {
-        let record = subscribers::record(&mapping, &headers, row, &defaults)?;
-        Ok(Parsed::Import { valid: record.valid, record })
-    })
+    run_import(ctx, &args.csv.file, args.csv.json, async |store: &Store| subscribers_into(store, &args.csv.file, &args.csv.map, &defaults, ctx.now).await)
 }
 
 fn import_engagement(ctx: &RunContext, args: &CsvArgs) -> anyhow::Result<Outcome> {
-    let name = args.file.display().to_string();
-    let mut reader = open_csv(&args.file)?;
-    let (_, mapping) = mapped(&mut reader, &name, engagement::FIELDS, &args.map)?;
-    let rows = csv_rows(reader, name.clone());
-    run_list_import(ctx, ListKind::Engagement, &name, args.json, rows, Positions::Lines, |row| {
-        Ok(match engagement::record(&mapping, row)? {
-            EngagementRow::Engagement(record) => {
-                let valid = crate::domain::EmailAddress::parse(&record.address).is_ok();
-                Parsed::Import { record, valid }
-            }
-            EngagementRow::Skipped(kind) => Parsed::Skip(kind),
-        })
-    })
+    run_import(ctx, &args.file, args.json, async |store: &Store| engagement_into(store, &args.file, &args.map, ctx.now).await)
 }
 
 fn import_suppressions(ctx: &RunContext, args: &SuppressionArgs) -> anyhow::Result<Outcome> {
-    let name = args.csv.file.display().to_string();
-    let table = suppression_table(&args.csv.file, args.format)?;
-    let mapping = mapping_for(&table.headers, &name, suppressions::FIELDS, &args.csv.map)?;
-    let format = args.format;
-    let reason = args.reason.clone();
+    run_import(ctx, &args.csv.file, args.csv.json, async |store: &Store| {
+        suppressions_into(store, &args.csv.file, args.format, &args.csv.map, args.reason.as_deref(), ctx.now).await
+    })
+}
+
+/// Imports a subscriber CSV into `store` (one transaction).
+pub async fn subscribers_into(store: &Store, path: &Path, map: &[String], defaults: &subscribers::Defaults, now: i64) -> anyhow::Result<FileOutcome> {
+    let name = path.display().to_string();
+    let mut reader = open_csv(path)?;
+    let (headers, mapping) = mapped(&mut reader, &name, subscribers::FIELDS, map)?;
+    let rows = csv_rows(reader, name.clone());
+    list_import(store, ListKind::Subscribers, &name, now, rows, Positions::Lines, |row| {
+        let record = subscribers::record(&mapping, &headers, row, defaults)?;
+        Ok(Parsed::Import { valid: record.valid, record })
+    })
+    .await
+}
+
+/// Imports an engagement CSV into `store` (one transaction). The rows are sorted into the
+/// table's order first (spilling to temporary files), then written front to back while the
+/// next batch is prepared.
+pub async fn engagement_into(store: &Store, path: &Path, map: &[String], now: i64) -> anyhow::Result<FileOutcome> {
+    let started = std::time::Instant::now();
+    let name = path.display().to_string();
+    let mut reader = open_csv(path)?;
+    let (_, mapping) = mapped(&mut reader, &name, engagement::FIELDS, map)?;
+    let rows = csv_rows(reader, name.clone());
+    let mut sort = ExternalSort::new(external_sort::CHUNK_ROWS);
+    let (mut summary, bad) = load(&mut sort, rows, &name, Positions::Lines, |row| {
+        Ok(match engagement::record(&mapping, row)? {
+            EngagementRow::Engagement(record) => Parsed::Import { valid: record.valid, record },
+            EngagementRow::Skipped(kind) => Parsed::Skip(kind),
+        })
+    })
+    .await?;
+    if !bad.is_empty() {
+        report_bad(&name, &bad, summary.rows);
+        return Ok(FileOutcome::Rejected { bad: bad.len(), rows: summary.rows });
+    }
+    let sorted = sort.finish().with_context(|| format!("{name}: sorting"))?;
+    tracing::debug!("{name}: read and sorted in {:.2} s", started.elapsed().as_secs_f64());
+    let mut import = store.begin_list_import(ListKind::Engagement, now).await?;
+    import.defer_indexes_for(summary.imported).await?;
+    let mut batches = json_batches(sorted);
+    let mut next = batches.next().transpose()?;
+    while let Some(json) = next {
+        // SQLite writes this batch on its thread while this one prepares the next.
+        let (written, prepared) = tokio::join!(import.add_json(json), async { batches.next().transpose() });
+        written?;
+        next = prepared?;
+    }
+    summary.new = import.finish().await?.new;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(FileOutcome::Imported(summary))
+}
+
+/// Sorted engagement rows as JSON arrays of [`BATCH`] rows.
+fn json_batches(mut sorted: external_sort::Sorted) -> impl Iterator<Item = anyhow::Result<String>> {
+    std::iter::from_fn(move || {
+        let mut batch = Vec::with_capacity(BATCH);
+        for row in sorted.by_ref().take(BATCH) {
+            match row {
+                Ok(r) => batch.push(r),
+                Err(e) => return Some(Err(anyhow::Error::new(e).context("reading back sorted rows"))),
+            }
+        }
+        (!batch.is_empty()).then(|| serde_json::to_string(&batch).map_err(anyhow::Error::new))
+    })
+}
+
+impl Sink<engagement::EngagementRecord> for ExternalSort {
+    async fn add(&mut self, rows: Vec<engagement::EngagementRecord>) -> Result<(), crate::store::StoreError> {
+        for row in rows {
+            self.push(row).map_err(|e| crate::store::StoreError::Other { path: "temporary file".into(), message: format!("sorting engagement rows: {e}") })?;
+        }
+        Ok(())
+    }
+}
+
+/// Imports an ESP suppression file into `store` (one transaction).
+pub async fn suppressions_into(store: &Store, path: &Path, format: SourceFormat, map: &[String], reason: Option<&str>, now: i64) -> anyhow::Result<FileOutcome> {
+    let name = path.display().to_string();
+    let table = suppression_table(path, format)?;
+    let mapping = mapping_for(&table.headers, &name, suppressions::FIELDS, map)?;
     let rows = table.rows.into_iter().map(Ok);
-    run_list_import(ctx, ListKind::Suppressions(format.as_str()), &name, args.csv.json, rows, table.positions, |row| {
-        Ok(match suppressions::record(format, &mapping, row, reason.as_deref())? {
+    list_import(store, ListKind::Suppressions(format.as_str()), &name, now, rows, table.positions, |row| {
+        Ok(match suppressions::record(format, &mapping, row, reason)? {
             SuppressionRow::Suppression(record) => Parsed::Import { valid: record.valid, record },
             SuppressionRow::Skipped(status) => Parsed::Skip(status),
         })
     })
+    .await
+}
+
+/// Imports a send log into `store` (one transaction; retries unresolved complaints), for `sync`.
+pub async fn sends_into(ctx: &RunContext, store: &Store, path: &Path, map: &[String]) -> anyhow::Result<FileOutcome> {
+    let started = std::time::Instant::now();
+    let name = path.display().to_string();
+    let mut reader = open_csv(path)?;
+    let (_, mapping) = mapped(&mut reader, &name, sends::FIELDS, map)?;
+    let resolver = storage::resolver(&ctx.config.resolve)?;
+    let pattern = ctx.config.parse_options().unsubscribe_token;
+    let mut import = store.begin_send_import(ctx.now).await?;
+    let rows = csv_rows(reader, name.clone());
+    let (mut summary, bad) = load(&mut import, rows, &name, Positions::Lines, |row| {
+        let record = sends::record(&mapping, row, pattern.as_ref())?;
+        Ok(Parsed::Import { record, valid: true })
+    })
+    .await?;
+    if !bad.is_empty() {
+        import.abort().await?;
+        report_bad(&name, &bad, summary.rows);
+        return Ok(FileOutcome::Rejected { bad: bad.len(), rows: summary.rows });
+    }
+    let outcome = import.finish(summary.rows, &resolver).await?;
+    summary.new = outcome.new;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(FileOutcome::Imported(summary))
 }
 
 /// A suppression file as a table: plain list, JSON (array, object holding one, JSON Lines) or

@@ -3,16 +3,20 @@
 //! clock, the environment and flags.
 
 mod audit;
+mod clean;
 mod dev;
 mod explain;
-mod import;
+pub(crate) mod export;
+pub(crate) mod import;
 mod ingest;
 mod parallel;
 mod parse;
 mod poll;
 mod reparse;
+pub(crate) mod score;
 mod report;
 mod storage;
+mod sync;
 mod token;
 mod unresolved;
 
@@ -68,6 +72,14 @@ pub enum Command {
     Unresolved(unresolved::UnresolvedArgs),
     /// Re-run the current parser over stored messages and replace their events
     Reparse(reparse::ReparseArgs),
+    /// Decide every address (suppress, flag, keep) with the [policy] rules; store what changed
+    Score(score::ScoreArgs),
+    /// Write the suppression list in an ESP's import format (stable order, incremental with --since-last)
+    Export(export::ExportArgs),
+    /// Drop suppressed (and with --drop flagged, flagged) addresses from a campaign CSV
+    Clean(clean::CleanArgs),
+    /// The cron job: import configured sources, poll, score, write every configured export
+    Sync(sync::SyncArgs),
     /// Every event and message behind an address, with dates and evidence
     Explain(explain::ExplainArgs),
     /// Double-opt-in evidence per subscriber and per source: what would not stand up
@@ -132,6 +144,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Token(args) => token::run(&ctx, args),
         Command::Unresolved(args) => unresolved::run(&ctx, args),
         Command::Reparse(args) => reparse::run(&ctx, args, cli.quiet),
+        Command::Score(args) => score::run(&ctx, &args),
+        Command::Export(args) => export::run(&ctx, args, cli.quiet),
+        Command::Clean(args) => clean::run(&ctx, &args),
+        Command::Sync(args) => sync::run(&ctx, &args),
         Command::Explain(args) => explain::run(&ctx, args),
         Command::Audit(args) => audit::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),

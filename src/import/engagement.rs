@@ -86,6 +86,8 @@ pub fn type_of(cell: &str) -> Option<TypeCell> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EngagementRecord {
     pub address: String,
+    /// False for an address kept although it is not valid.
+    pub valid: bool,
     pub kind: EngagementType,
     pub occurred_at: i64,
     pub campaign: Option<String>,
@@ -119,6 +121,7 @@ pub fn record(mapping: &Mapping, row: &csv::StringRecord) -> Result<EngagementRo
     let address = CheckedAddress::check(raw).ok_or("empty email")?;
     let occurred_at = parse_time(mapping.get(row, TIME).ok_or("empty time")?).map_err(|e| format!("time: {e}"))?;
     let record = EngagementRecord {
+        valid: address.is_valid(),
         address: address.into_string(),
         kind,
         occurred_at,

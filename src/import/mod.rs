@@ -4,6 +4,7 @@
 //! their line number (`FILE:LINE: message`). Pure apart from reading the CSV it is handed.
 
 pub mod engagement;
+pub mod external_sort;
 pub mod sends;
 pub mod subscribers;
 pub mod suppressions;

@@ -11,7 +11,8 @@ use super::{FieldSpec, Mapping, normalise_header, parse_time};
 use crate::domain::CheckedAddress;
 
 /// Where a suppression file comes from (`--from`); stored as `suppressions.source_format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum SourceFormat {
     Ses,
     Sendgrid,

@@ -1,9 +1,11 @@
 //! Writing subscribers, engagement and imported ESP suppressions, all or nothing: a
-//! [`ListImport`] holds one write transaction. Subscriber and engagement rows go first into a
-//! temporary staging table and are merged in address order at the end, so the tables stay
-//! clustered by address (scoring reads them in that order) and the indexes are written once,
-//! front to back, however the file was sorted. Dropping the import (or `abort`) leaves the
-//! database as it was.
+//! [`ListImport`] holds one write transaction. Rows should arrive in address order — subscriber
+//! rows go into a temporary staging table and are merged in that order at the end; engagement
+//! rows come sorted by the caller (an external sort) and go straight in — so the tables stay
+//! clustered by address (scoring reads them in that order) and the unique index is written
+//! front to back. A large engagement import drops the table's other indexes for its duration
+//! and rebuilds them at the end, which is several times faster than updating them row by row.
+//! Dropping the import (or `abort`) leaves the database as it was, indexes included.
 
 use serde::Serialize;
 use sqlx::{Sqlite, Transaction};
@@ -34,9 +36,13 @@ pub struct ListImport {
     store: Store,
     tx: Transaction<'static, Sqlite>,
     kind: ListKind,
-    /// Rows in the table before (not counted for engagement: the merge says how many it added).
+    /// Rows in the table before (not counted for engagement: the inserts say how many they added).
     before: i64,
     now: i64,
+    /// Engagement rows inserted so far.
+    inserted: u64,
+    /// Indexes dropped for the import, to rebuild before commit: (name, SQL).
+    deferred: Vec<(String, String)>,
 }
 
 /// What a committed import did.
@@ -54,10 +60,10 @@ const STAGE_SUBSCRIBERS: &str = "insert into temp.subscriber_stage \
      select j.value ->> 'address', j.value ->> 'list', j.value ->> 'source', j.value ->> 'status', \
      j.value ->> 'signup_at', j.value ->> 'signup_ip', j.value ->> 'confirm_at', j.value ->> 'confirm_ip', \
      j.value ->> 'rating', j.value ->> 'tags', j.value ->> 'last_changed_at', j.value ->> 'extra' \
-     from json_each(?1) as j";
+     from jsonb_each(jsonb(?1)) as j";
 
 /// Later rows of the file win over earlier ones (rowid breaks ties); empty cells keep what the
-/// table had.
+/// table had; a row that changes nothing is not touched (a re-import leaves `imported_at`).
 const MERGE_SUBSCRIBERS: &str = "insert into subscribers (address, list, source, status, signup_at, signup_ip, \
      confirm_at, confirm_ip, rating, tags, last_changed_at, extra, imported_at) \
      select address, list, source, status, signup_at, signup_ip, confirm_at, confirm_ip, rating, tags, \
@@ -67,27 +73,30 @@ const MERGE_SUBSCRIBERS: &str = "insert into subscribers (address, list, source,
      confirm_at = coalesce(excluded.confirm_at, confirm_at), confirm_ip = coalesce(excluded.confirm_ip, confirm_ip), \
      rating = coalesce(excluded.rating, rating), tags = coalesce(excluded.tags, tags), \
      last_changed_at = coalesce(excluded.last_changed_at, last_changed_at), extra = coalesce(excluded.extra, extra), \
-     imported_at = excluded.imported_at";
+     imported_at = excluded.imported_at \
+     where (excluded.status, coalesce(excluded.source, source), coalesce(excluded.signup_at, signup_at), \
+     coalesce(excluded.signup_ip, signup_ip), coalesce(excluded.confirm_at, confirm_at), coalesce(excluded.confirm_ip, confirm_ip), \
+     coalesce(excluded.rating, rating), coalesce(excluded.tags, tags), coalesce(excluded.last_changed_at, last_changed_at), \
+     coalesce(excluded.extra, extra)) is not (status, source, signup_at, signup_ip, confirm_at, confirm_ip, rating, tags, \
+     last_changed_at, extra)";
 
 const DROP_SUBSCRIBER_STAGE: &str = "drop table temp.subscriber_stage";
 
-const CREATE_ENGAGEMENT_STAGE: &str = "create temp table engagement_stage (address text, type text, \
-     occurred_at integer, campaign text, ip text, user_agent text)";
+/// Rows as JSON arrays `[address, type, time, campaign, ip, user_agent]`; the natural key
+/// makes a second import of the same rows a no-op.
+const INSERT_ENGAGEMENT: &str = "insert into engagement (address, type, occurred_at, campaign, ip, user_agent, imported_at) \
+     select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, ?2 \
+     from jsonb_each(jsonb(?1)) as j where true on conflict do nothing";
 
-const STAGE_ENGAGEMENT: &str = "insert into temp.engagement_stage \
-     select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5 \
-     from json_each(?1) as j";
+/// The engagement indexes an import may drop and rebuild: all but the unique one it relies on.
+const ENGAGEMENT_SECONDARY_INDEXES: &str = "select name, sql from sqlite_master where type = 'index' \
+     and tbl_name = 'engagement' and sql is not null and name <> 'engagement_natural' order by name";
 
-/// The natural key makes a second import of the same rows a no-op.
-const MERGE_ENGAGEMENT: &str = "insert into engagement (address, type, occurred_at, campaign, ip, user_agent, imported_at) \
-     select address, type, occurred_at, campaign, ip, user_agent, ?1 from temp.engagement_stage where true \
-     order by address, type, occurred_at, coalesce(campaign, '') on conflict do nothing";
-
-const DROP_ENGAGEMENT_STAGE: &str = "drop table temp.engagement_stage";
+const LAST_ENGAGEMENT_ID: &str = "select coalesce(max(id), 0) from engagement";
 
 const INSERT_SUPPRESSIONS: &str = "insert into suppressions (address, source_format, reason, suppressed_at, imported_at) \
      select j.value ->> 'address', ?2, j.value ->> 'reason', j.value ->> 'suppressed_at', ?3 \
-     from json_each(?1) as j where true \
+     from jsonb_each(jsonb(?1)) as j where true \
      on conflict do update set suppressed_at = coalesce(min(suppressed_at, excluded.suppressed_at), suppressed_at, excluded.suppressed_at)";
 
 const COUNT_SUBSCRIBERS: &str = "select count(*) from subscribers";
@@ -99,16 +108,11 @@ impl Store {
         let mut tx = self.begin_write().await?;
         // A large merge sorts in memory as far as it can: 256 MiB for this connection's cache.
         sqlx::query("pragma cache_size = -262144").execute(&mut *tx).await.map_err(|e| self.error(e))?;
-        let create = match kind {
-            ListKind::Subscribers => Some(CREATE_SUBSCRIBER_STAGE),
-            ListKind::Engagement => Some(CREATE_ENGAGEMENT_STAGE),
-            ListKind::Suppressions(_) => None,
-        };
-        if let Some(sql) = create {
-            sqlx::query(sql).execute(&mut *tx).await.map_err(|e| self.error(e))?;
+        if kind == ListKind::Subscribers {
+            sqlx::query(CREATE_SUBSCRIBER_STAGE).execute(&mut *tx).await.map_err(|e| self.error(e))?;
         }
         let before = count(&mut tx, kind).await.map_err(|e| self.error(e))?;
-        Ok(ListImport { store: self.clone(), tx, kind, before, now })
+        Ok(ListImport { store: self.clone(), tx, kind, before, now, inserted: 0, deferred: Vec::new() })
     }
 }
 
@@ -129,33 +133,56 @@ impl ListImport {
             return Ok(());
         }
         let json = serde_json::to_string(rows).map_err(|e| StoreError::Other { path: self.store.path().to_owned(), message: e.to_string() })?;
+        self.add_json(json).await
+    }
+
+    /// Adds rows already serialised as a JSON array (lets the caller prepare the next batch
+    /// while SQLite writes this one).
+    pub async fn add_json(&mut self, json: String) -> Result<(), StoreError> {
         let query = match self.kind {
             ListKind::Subscribers => sqlx::query(STAGE_SUBSCRIBERS).bind(json),
-            ListKind::Engagement => sqlx::query(STAGE_ENGAGEMENT).bind(json),
+            ListKind::Engagement => sqlx::query(INSERT_ENGAGEMENT).bind(json).bind(self.now),
             ListKind::Suppressions(format) => sqlx::query(INSERT_SUPPRESSIONS).bind(json).bind(format).bind(self.now),
         };
-        query.execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
+        let done = query.execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
+        self.inserted += done.rows_affected();
         Ok(())
     }
 
-    /// Merges the staged rows in address order and commits everything.
+    /// For an engagement import of `rows` rows: when that is at least as many as the table
+    /// holds, drops its secondary indexes until [`ListImport::finish`] rebuilds them. Returns
+    /// how many it dropped.
+    pub async fn defer_indexes_for(&mut self, rows: u64) -> Result<usize, StoreError> {
+        if self.kind != ListKind::Engagement || !self.deferred.is_empty() {
+            return Ok(0);
+        }
+        let existing: i64 = sqlx::query_scalar(LAST_ENGAGEMENT_ID).fetch_one(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
+        if i64::try_from(rows).unwrap_or(i64::MAX) < existing {
+            return Ok(0);
+        }
+        let indexes: Vec<(String, String)> = sqlx::query_as(ENGAGEMENT_SECONDARY_INDEXES).fetch_all(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
+        for (name, _) in &indexes {
+            // The name comes from sqlite_master, not from input; quoted as an identifier.
+            let sql = format!("drop index \"{}\"", name.replace('"', "\"\""));
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
+        }
+        tracing::debug!("engagement import: rebuilding {} indexes at the end", indexes.len());
+        self.deferred = indexes;
+        Ok(self.deferred.len())
+    }
+
+    /// Merges staged subscribers in address order, rebuilds deferred indexes, commits.
     pub async fn finish(mut self) -> Result<ListImportOutcome, StoreError> {
-        let steps: &[&'static str] = match self.kind {
-            ListKind::Subscribers => &[MERGE_SUBSCRIBERS, DROP_SUBSCRIBER_STAGE],
-            ListKind::Engagement => &[MERGE_ENGAGEMENT, DROP_ENGAGEMENT_STAGE],
-            ListKind::Suppressions(_) => &[],
-        };
-        let mut merged = 0;
-        for (i, sql) in steps.iter().enumerate() {
-            let query = sqlx::query(*sql);
-            let query = if i == 0 { query.bind(self.now) } else { query };
-            let done = query.execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
-            if i == 0 {
-                merged = done.rows_affected();
-            }
+        if self.kind == ListKind::Subscribers {
+            sqlx::query(MERGE_SUBSCRIBERS).bind(self.now).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
+            sqlx::query(DROP_SUBSCRIBER_STAGE).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
+        }
+        for (_, sql) in std::mem::take(&mut self.deferred) {
+            // The index's own definition, read from sqlite_master before it was dropped.
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
         }
         let new = match self.kind {
-            ListKind::Engagement => merged,
+            ListKind::Engagement => self.inserted,
             kind => {
                 let after = count(&mut self.tx, kind).await.map_err(|e| self.store.error(e))?;
                 u64::try_from(after - self.before).unwrap_or(0)

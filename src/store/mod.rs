@@ -4,6 +4,7 @@
 //! time; batches travel as JSON arrays through `json_each`, so a batch costs a handful of
 //! statements whatever its size.
 
+pub mod decisions;
 mod error;
 pub mod event;
 pub mod imap;
@@ -13,6 +14,7 @@ pub mod pipeline;
 pub mod query;
 pub mod reparse;
 pub mod report;
+pub mod scoring;
 pub mod sends;
 mod sendindex;
 
