@@ -552,7 +552,7 @@ fn recipient_from_finding(
         .map(str::to_owned);
     let reply = status::find_reply_code(&diagnostic);
     let lower = diagnostic.to_ascii_lowercase();
-    let command = status::find_command(&lower);
+    let command = status::find_command(&lower).or_else(|| echoed_at_rcpt(&lower, &f.address));
     let remote = f.remote_mta.clone().or_else(|| remote_host(&diagnostic));
     Facts {
         status,
@@ -564,6 +564,25 @@ fn recipient_from_finding(
         ..Facts::new(f.address.clone(), diagnostic, resolved_by)
     }
     .into_recipient()
+}
+
+/// `550 a@example.org... User unknown`: sendmail echoes the address it was given, as it does
+/// when it answers `RCPT TO`.
+fn echoed_at_rcpt(lower: &str, address: &str) -> Option<SmtpCommand> {
+    let address = address.to_ascii_lowercase();
+    let echoed = [format!(" {address}... "), format!("<{address}>... ")].iter().any(|echo| {
+        lower.match_indices(echo.as_str()).any(|(at, _)| reply_before(&lower[..at]))
+    });
+    echoed.then_some(SmtpCommand::RcptTo)
+}
+
+/// Whether the text just before an echoed address is an SMTP reply (`550 ` or `550 5.1.1 `).
+fn reply_before(prefix: &str) -> bool {
+    let mut words = prefix.split_whitespace().rev();
+    let last = words.next().unwrap_or("");
+    let is_code = |w: &str| w.len() == 3 && w.bytes().all(|b| b.is_ascii_digit()) && w.starts_with(['4', '5']);
+    let is_status = |w: &str| w.split('.').count() == 3 && w.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    is_code(last) || (is_status(last) && words.next().is_some_and(is_code))
 }
 
 /// Collapses runs of white space into one space.
@@ -657,5 +676,24 @@ pub fn is_permanent(status: Option<&str>, reply_code: Option<u16>, action: Optio
         (Some(b'5'), _) => true,
         (_, Some(c)) => c >= 500,
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sendmail_echo_of_the_recipient_means_rcpt() {
+        for (text, expected) in [
+            ("550 a@example.org... user unknown", Some(SmtpCommand::RcptTo)),
+            ("550 5.1.1 <a@example.org>... user unknown", Some(SmtpCommand::RcptTo)),
+            ("transcript: 550 a@example.org... no such user", Some(SmtpCommand::RcptTo)),
+            ("a@example.org... user unknown", None),
+            ("550 b@example.org... user unknown", None),
+            ("250 a@example.org... recipient ok", None),
+        ] {
+            assert_eq!(echoed_at_rcpt(text, "A@example.org"), expected, "{text:?}");
+        }
     }
 }
