@@ -480,3 +480,29 @@ fn wait_for(mut ok: impl FnMut() -> bool, limit: Duration, what: &str) {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn sync_polls_the_imap_accounts_then_scores_and_exports() {
+    let Some(d) = Dovecot::shared() else { return };
+    let user = d.new_user("sync");
+    d.append(&user, "INBOX", &mixed());
+    let s = Setup::new(d, &user, "after = \"seen\"\n[[export]]\nname = \"plain\"\nformat = \"plain\"\npath = \"suppress.txt\"");
+    let out = s.command(d, &["sync", "--json"]).current_dir(s.dir.path()).output().expect("run listhygiene");
+    assert!(out.status.success(), "sync failed: {}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or("")).expect("JSON summary");
+    assert_eq!(summary["status"], "ok", "{summary}");
+    assert_eq!(summary["messages"]["new"], 7, "{summary}");
+    let exported = std::fs::read_to_string(s.dir.path().join("suppress.txt")).expect("the export was written");
+    let mut lines: Vec<&str> = exported.lines().collect();
+    lines.sort_unstable();
+    assert_eq!(
+        lines,
+        ["reader3@example.org", "reader6@example.org", "user1@example.net", "user4@example.net", "user7@example.net"],
+        "hard bounces and complaints from the mailbox are suppressed"
+    );
+    assert_eq!(s.stored(), (7, 7, 7));
+    let again = s.command(d, &["sync", "--json"]).current_dir(s.dir.path()).output().expect("run listhygiene");
+    let again: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&again.stdout).lines().last().unwrap_or("")).unwrap();
+    assert_eq!(again["messages"]["new"], 0, "the checkpoint holds across syncs: {again}");
+}

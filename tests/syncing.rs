@@ -73,7 +73,7 @@ fn a_failing_source_fails_the_sync_but_the_rest_runs() {
     let config = s.file(
         "c.toml",
         "[[sources]]\nkind = \"engagement\"\npath = \"bad.csv\"\n[[sources]]\nkind = \"suppressions\"\nfrom = \"ses\"\npath = \"s.csv\"\n\
-         [[sources]]\npath = \"missing-maildir\"\n[[imap]]\nname = \"fbl\"\nhost = \"imap.example.com\"\nusername = \"u\"\n\
+         [[sources]]\npath = \"missing-maildir\"\n[[imap]]\nname = \"fbl\"\nhost = \"127.0.0.1\"\nport = 1\ntimeout_secs = 5\nusername = \"u\"\npassword_env = \"LH_TEST_UNSET\"\n\
          [[export]]\nname = \"x\"\nformat = \"plain\"\npath = \"out/x.txt\"\n",
     );
     let o = s.run(&["--config", &config, "sync", "--json"]);

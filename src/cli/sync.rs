@@ -13,6 +13,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::export::{export, summary_line, ExportJob, ExportReport};
+use super::poll::{self, AccountResult, PollCounts};
 use super::import::{engagement_into, sends_into, subscribers_into, suppressions_into, FileOutcome};
 use super::score::{open_for_scoring, score_all, ScoreSummary};
 use super::{storage, Outcome, RunContext};
@@ -65,12 +66,10 @@ pub fn run(ctx: &RunContext, args: &SyncArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Clean);
     };
     let rt = storage::runtime()?;
-    let mut summary = rt.block_on(async {
-        let store = open_for_scoring(ctx).await?;
-        let summary = sync(ctx, &store).await;
-        store.close().await;
-        summary
-    })?;
+    let store = rt.block_on(open_for_scoring(ctx))?;
+    let summary = sync(ctx, &rt, &store);
+    rt.block_on(store.close());
+    let mut summary = summary?;
     summary.seconds = started.elapsed().as_secs_f64();
     summary.status = if summary.failures.is_empty() { "ok" } else { "failed" };
     for failure in &summary.failures {
@@ -80,7 +79,16 @@ pub fn run(ctx: &RunContext, args: &SyncArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::from_failures(summary.failures.len() as u64))
 }
 
-async fn sync(ctx: &RunContext, store: &Store) -> anyhow::Result<SyncSummary> {
+/// Local sources, then the IMAP accounts (the poller drives the runtime itself), then scoring
+/// and exports.
+fn sync(ctx: &RunContext, rt: &tokio::runtime::Runtime, store: &Store) -> anyhow::Result<SyncSummary> {
+    let mut summary = rt.block_on(read_local_sources(ctx, store))?;
+    poll_accounts(ctx, rt, store, &mut summary)?;
+    rt.block_on(score_and_export(ctx, store, &mut summary))?;
+    Ok(summary)
+}
+
+async fn read_local_sources(ctx: &RunContext, store: &Store) -> anyhow::Result<SyncSummary> {
     let mut summary = SyncSummary::default();
     let mut sources: Vec<&SourceConfig> = ctx.config.sources.iter().collect();
     sources.sort_by_key(|s| s.kind); // send logs first, so complaints resolve as they are ingested
@@ -91,14 +99,47 @@ async fn sync(ctx: &RunContext, store: &Store) -> anyhow::Result<SyncSummary> {
     if !paths.is_empty() {
         ingest_messages(ctx, store, paths, &mut summary).await?;
     }
+    Ok(summary)
+}
+
+/// Polls every `[[imap]]` account once, as `poll` does; an account another poll holds is left
+/// to it, and one that fails is a failure of the sync while the others still run.
+fn poll_accounts(ctx: &RunContext, rt: &tokio::runtime::Runtime, store: &Store, summary: &mut SyncSummary) -> anyhow::Result<()> {
+    if ctx.config.imap.is_empty() {
+        return Ok(());
+    }
+    let stop = poll::install_signal_handlers()?;
     for account in &ctx.config.imap {
-        summary.read_errors += 1;
+        let Some(_lock) = poll::take_lock(ctx, account)? else { continue };
+        match poll::poll_once(ctx, rt, store, account, &stop)? {
+            AccountResult::Polled { counts, .. } => add_polled(summary, counts, &account.name),
+            AccountResult::Locked => {}
+            AccountResult::Failed { counts, error } => {
+                add_polled(summary, counts, &account.name);
+                summary.read_errors += 1;
+                summary.failures.push(format!("[[imap]] {}: {error:#}", account.name));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn add_polled(summary: &mut SyncSummary, counts: PollCounts, account: &str) {
+    summary.messages += counts.ingest;
+    let refused = counts.fetch_failed + counts.folders_failed;
+    summary.read_errors += refused;
+    if refused > 0 {
+        summary.failures.push(format!("[[imap]] {account}: {refused} messages or folders the server would not deliver"));
+    }
+    if counts.actions_failed > 0 {
         summary.failures.push(format!(
-            "[[imap]] {}: IMAP polling is not part of this build yet (it lands with `listhygiene poll`); \
-             read the mailbox into a Maildir and list it in [[sources]] meanwhile",
-            account.name
+            "[[imap]] {account}: the server refused the after-actions of {} batches (tried again next time)",
+            counts.actions_failed
         ));
     }
+}
+
+async fn score_and_export(ctx: &RunContext, store: &Store, summary: &mut SyncSummary) -> anyhow::Result<()> {
     summary.score = Some(score_all(store, &ctx.config.policy, ctx.now, false, |_| Ok(())).await?);
     for target in &ctx.config.export {
         let job = ExportJob {
@@ -112,7 +153,7 @@ async fn sync(ctx: &RunContext, store: &Store) -> anyhow::Result<SyncSummary> {
             Err(e) => summary.failures.push(format!("[[export]] {}: {e:#}", target.name)),
         }
     }
-    Ok(summary)
+    Ok(())
 }
 
 /// Imports one CSV/JSON source; a rejected file or one that cannot be read is a failure, and
@@ -171,7 +212,7 @@ async fn ingest_messages(ctx: &RunContext, store: &Store, paths: Vec<String>, su
         }
     };
     let totals = pipeline::run(store, feed, options, &mut observer).await?;
-    summary.messages = totals.counts;
+    summary.messages += totals.counts;
     summary.read_errors += totals.errors;
     summary.failures.extend(observer.errors);
     if totals.counts.unparsed > 0 {

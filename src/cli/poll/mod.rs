@@ -25,7 +25,8 @@ use crate::config::ImapAccount;
 use crate::source::imap::{Connection, lock};
 use crate::store::ingest::PrepareOptions;
 use crate::store::{IngestCounts, Store};
-use engine::{PollCounts, Poller};
+pub(crate) use engine::PollCounts;
+use engine::Poller;
 
 #[derive(Debug, clap::Args)]
 pub struct PollArgs {
@@ -128,7 +129,7 @@ fn select_accounts(ctx: &RunContext, name: Option<&str>) -> anyhow::Result<Vec<I
 }
 
 /// SIGINT/SIGTERM raise the returned flag; a second one while it is raised exits at once.
-fn install_signal_handlers() -> anyhow::Result<Arc<AtomicBool>> {
+pub(crate) fn install_signal_handlers() -> anyhow::Result<Arc<AtomicBool>> {
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         // Order matters: the conditional exit sees the flag as it was before this signal.
@@ -156,7 +157,7 @@ pub(crate) fn take_lock(ctx: &RunContext, account: &ImapAccount) -> anyhow::Resu
 }
 
 /// Polls one account once; the caller holds its lock.
-fn poll_once(
+pub(crate) fn poll_once(
     ctx: &RunContext,
     rt: &tokio::runtime::Runtime,
     store: &Store,
