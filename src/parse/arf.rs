@@ -79,8 +79,7 @@ fn push_addresses(found: &mut Vec<(String, ResolvedBy)>, raw: &str, by: Resolved
 
 fn original_to(mail: &Mail<'_>) -> Option<String> {
     let headers = mail.original_headers.as_deref()?;
-    let fields = fields::all(&headers[..super::mime::header_end(headers.as_bytes())]);
-    fields::first(&fields, "To").map(str::to_owned)
+    fields::first_in(&headers[..super::mime::header_end(headers.as_bytes())], "To")
 }
 
 /// `X-HmXmrOriginalRecipient`, on the report or on the enclosed original.
@@ -90,8 +89,7 @@ fn hmxmr_recipient(mail: &Mail<'_>) -> Option<String> {
         if !headers.contains("HmXmr") && !headers.to_ascii_lowercase().contains("x-hmxmr") {
             return None;
         }
-        let fields = fields::all(&headers[..super::mime::header_end(headers.as_bytes())]);
-        fields::first(&fields, "X-HmXmrOriginalRecipient").map(str::to_owned)
+        fields::first_in(&headers[..super::mime::header_end(headers.as_bytes())], "X-HmXmrOriginalRecipient")
     })?;
     address::find_first(&value).and_then(address::normalise)
 }

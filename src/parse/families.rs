@@ -183,7 +183,7 @@ static MARKERS: LazyLock<(AhoCorasick, Vec<Role>)> = LazyLock::new(|| {
         }
     }
     let automaton = AhoCorasickBuilder::new()
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .kind(Some(AhoCorasickKind::DFA))
         .match_kind(MatchKind::Standard)
         .build(&patterns)
         .unwrap_or_else(|e| unreachable!("marker tables are valid literals: {e}"));

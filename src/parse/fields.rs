@@ -52,17 +52,53 @@ pub fn all(text: &str) -> Vec<Field<'_>> {
 }
 
 fn split_field(line: &str) -> Option<Field<'_>> {
+    let name = field_name(line)?;
+    Some(Field { name, value: line[name.len() + 1..].trim().to_owned() })
+}
+
+/// The name of a `Name: value` line, if it is one.
+fn field_name(line: &str) -> Option<&str> {
     let colon = line.find(':')?;
     let name = &line[..colon];
     let valid = !name.is_empty()
         && name.len() <= 76
         && name.bytes().all(|b| b.is_ascii_graphic() && b != b':');
-    valid.then(|| Field { name, value: line[colon + 1..].trim().to_owned() })
+    valid.then_some(name)
 }
 
 /// The first value of `name` in `fields`.
 pub fn first<'f>(fields: &'f [Field<'_>], name: &str) -> Option<&'f str> {
     fields.iter().find(|f| f.is(name)).map(|f| f.value.as_str()).filter(|v| !v.is_empty())
+}
+
+/// The first value of `name` in a field block: `first(&all(text), name)` without building
+/// every other field (a returned message's headers can be many).
+pub fn first_in(text: &str, name: &str) -> Option<String> {
+    let mut found: Option<String> = None;
+    for line in text.lines() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            if found.is_some() {
+                break;
+            }
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some(value) = found.as_mut() {
+                if !value.is_empty() {
+                    value.push(' ');
+                }
+                value.push_str(line.trim());
+            }
+            continue;
+        }
+        match field_name(line) {
+            Some(_) if found.is_some() => break,
+            Some(field) if field.eq_ignore_ascii_case(name) => found = Some(line[field.len() + 1..].trim().to_owned()),
+            _ => {}
+        }
+    }
+    found.filter(|v| !v.is_empty())
 }
 
 /// Every non-empty value of `name` in `fields`.
@@ -91,6 +127,14 @@ pub fn type_of(value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_in_agrees_with_first_of_all() {
+        let block = "Return-Path: <b@x.example>\r\nX-Token:\r\n  abc\r\n\tdef\r\nnot a field\r\n  ghi\r\n\r\nX-Token: second\r\nX-Empty:\r\nSubject: s\r\n";
+        for name in ["x-token", "Return-Path", "X-Empty", "Subject", "Missing"] {
+            assert_eq!(first_in(block, name).as_deref(), first(&all(block), name), "{name}");
+        }
+    }
 
     #[test]
     fn groups_and_folding() {

@@ -136,8 +136,7 @@ pub fn identifiers(mail: &Mail<'_>, original: &Original, options: &ParseOptions)
 
 fn original_header(mail: &Mail<'_>, name: &str) -> Option<String> {
     let block = mail.original_headers.as_deref()?;
-    let fields = super::fields::all(&block[..mime::header_end(block.as_bytes())]);
-    super::fields::first(&fields, name).map(str::to_owned)
+    super::fields::first_in(&block[..mime::header_end(block.as_bytes())], name)
 }
 
 /// The token in a List-Unsubscribe value: the configured pattern's `token` group, or by

@@ -2,6 +2,10 @@
 //! and the SMTP command a failure happened at. Byte scanning, no regexes: it runs on every
 //! diagnostic of every message.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use super::reason::SmtpCommand;
 
 /// A well-formed enhanced status code at `text[start..end]`.
@@ -168,7 +172,13 @@ const COMMAND_MARKERS: &[(&str, SmtpCommand)] = &[
 
 /// The SMTP command named in a diagnostic (`lower` must be lower-case).
 pub fn find_command(lower: &str) -> Option<SmtpCommand> {
-    COMMAND_MARKERS.iter().find(|(marker, _)| lower.contains(marker)).map(|&(_, c)| c)
+    // The earliest marker of the table that occurs anywhere, as a scan per marker would find.
+    static AUTOMATON: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::new(COMMAND_MARKERS.iter().map(|(marker, _)| marker))
+            .unwrap_or_else(|e| unreachable!("command markers are valid literals: {e}"))
+    });
+    let first = AUTOMATON.find_overlapping_iter(lower).map(|m| m.pattern().as_usize()).min()?;
+    Some(COMMAND_MARKERS[first].1)
 }
 
 /// Parses an SMTP command name as written in some bounces (`RCPT`, `MAIL`, `DATA`, …).

@@ -5,6 +5,10 @@
 //! labels one (`Recipient: …`) or names one in a delivery-failure sentence opens a recipient;
 //! the lines after it (and transcript lines that mention it) are its diagnostic.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use super::address;
 use super::families::{Family, Layout, FAMILIES};
 use super::mime::Mail;
@@ -103,9 +107,17 @@ const DELAYED_MARKERS: &[&str] = &[
 ];
 
 fn says_delayed(section: &str) -> bool {
+    static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| any_case(DELAYED_MARKERS));
     let head = &section[..super::families::floor_char_boundary(section, 4096)];
-    let lower = head.to_ascii_lowercase();
-    DELAYED_MARKERS.iter().any(|m| lower.contains(m))
+    MARKERS.is_match(head)
+}
+
+/// An automaton finding any of `phrases` in any ASCII case.
+fn any_case(phrases: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(phrases)
+        .unwrap_or_else(|e| unreachable!("phrase tables are valid literals: {e}"))
 }
 
 /// The family whose markers this message carries.
@@ -233,7 +245,9 @@ struct Transcript {
 
 impl Transcript {
     fn start(line: &str, lower: &str) -> Option<Transcript> {
-        let at = lower.find("while talking to ")?;
+        static OPENING: LazyLock<memchr::memmem::Finder<'static>> =
+            LazyLock::new(|| memchr::memmem::Finder::new("while talking to "));
+        let at = OPENING.find(lower.as_bytes())?;
         let host = line[at + "while talking to ".len()..]
             .split([':', ' '])
             .next()
@@ -380,6 +394,11 @@ fn mentioned_recipient(index_of: &std::collections::HashMap<String, usize>, line
         .find_map(|a| index_of.get(&a).copied())
 }
 
+/// Where `part`, a slice of `text` (as [`address::find_all`] returns), starts in it.
+fn offset_in(text: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize).min(text.len())
+}
+
 /// Words that make a `label: address` line a failure report about that address.
 const FAILURE_WORDS: &[&str] = &[
     "fail", "invalid", "unknown", "undeliver", "reject", "not found", "no such", "bounce", "error",
@@ -390,9 +409,10 @@ const FAILURE_WORDS: &[&str] = &[
 fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(String, String)> {
     let candidates = address::find_all(line);
     let first = *candidates.first()?;
-    let start = line.find(first)?;
+    let start = offset_in(line, first);
     let lower_before = lower[..start.min(lower.len())].trim_end();
-    if NOT_RECIPIENT_CONTEXT.iter().any(|c| lower_before.contains(c)) {
+    static CONTEXT: LazyLock<AhoCorasick> = LazyLock::new(|| any_case(NOT_RECIPIENT_CONTEXT));
+    if CONTEXT.is_match(lower_before) {
         return None;
     }
     // "name@example.com <real@example.net>: …" names the bracketed address.
@@ -405,7 +425,7 @@ fn recipient_on_line(line: &str, lower: &str, excluded: &[String]) -> Option<(St
     if address::is_mailer_daemon(&normalised) {
         return None;
     }
-    let chosen_end = line.find(chosen).map_or(start + first.len(), |i| i + chosen.len());
+    let chosen_end = offset_in(line, chosen) + chosen.len();
     let before = line[..start].trim().trim_end_matches(['<', '"', '\'', '(', '[']).trim();
     let after = line[chosen_end..].trim_start_matches(['>', '"', '\'', ')', ']']);
     let rest = after.trim_start_matches([':', '.', ',', ';']).trim().to_owned();
