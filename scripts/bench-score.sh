@@ -5,7 +5,8 @@
 # the subscriber and engagement imports, the ingest of the messages, `score`, one export, a
 # second `score` (nothing changed), and `clean` of the campaign list. Prints wall time, CPU,
 # peak RSS and rates per step, and the load average (the machine may be shared).
-# Usage: scripts/bench-score.sh [SCALE]   (SCALE 1 = the data set; 10 = ten times it)
+# Usage: scripts/bench-score.sh [SCALE]   (SCALE 1 = the data set; 10 = ten times it;
+# 0.1 = a tenth, to measure how the time grows with the data)
 # BENCH_DIR=… puts the data elsewhere (SCALE 10 needs about 40 GB free).
 set -euo pipefail
 SCALE=${1:-1}
@@ -18,10 +19,11 @@ mkdir -p "$DIR"
 [[ ${BENCH_KEEP:-} == 1 ]] || trap 'rm -rf "$DIR"/data "$DIR"/bench.db* "$DIR"/out' EXIT
 export LISTHYGIENE_TOKEN_SECRET=bench-secret-0123456789abcdef
 NOW=2026-12-01T00:00:00Z
-SUBSCRIBERS=$((1000000 * SCALE))
-ENGAGEMENT=$((10000000 * SCALE))
-EVENTS=$((200000 * SCALE))
-FILES=$SCALE
+scaled() { awk -v n="$1" -v s="$SCALE" 'BEGIN { printf "%d", n * s }'; }
+SUBSCRIBERS=$(scaled 1000000)
+ENGAGEMENT=$(scaled 10000000)
+EVENTS=$(scaled 200000)
+FILES=$(awk -v s="$SCALE" 'BEGIN { f = int(s); print (f < 1 ? 1 : f) }')
 DB="$DIR/bench.db"
 # keep_raw = false: the raw reports are not what this benchmark measures and would need GBs.
 printf '[database]\nkeep_raw = false\n' >"$DIR/bench.toml"

@@ -192,7 +192,7 @@ fn followup(spec: &DatasetSpec, i: u64, k: u64, sent: i64) -> (&'static str, i64
             (if k % 3 == 2 { "click" } else { "open" }, at, human_ip, pick(HUMAN_UA, h))
         }
         Behaviour::Mpp => ("open", sent + 30 + k64 + i64::try_from(h % 600).unwrap_or(0), format!("17.{}.{}.{}", (h >> 8) % 256, (h >> 16) % 256, (h >> 24) % 254 + 1), "Mozilla/5.0"),
-        Behaviour::Scanner => (if k % 2 == 0 { "open" } else { "click" }, sent + 2 + k64 % 30, format!("192.0.2.{}", h % 250 + 1), "Mozilla/5.0 (Windows NT 10.0; Win64; x64)"),
+        Behaviour::Scanner => (if k.is_multiple_of(2) { "open" } else { "click" }, sent + 2 + k64 % 30, format!("192.0.2.{}", h % 250 + 1), "Mozilla/5.0 (Windows NT 10.0; Win64; x64)"),
         // Lapsed readers engaged with the first campaign only (ten months ago).
         Behaviour::Lapsed => ("click", spec.sent_at(0, i) + 7200 + k64 * 60, human_ip, pick(HUMAN_UA, h)),
         // Everyone else gets a transactional send instead of a reaction.

@@ -81,7 +81,7 @@ mod tests {
     #[test]
     fn keeps_input_order() {
         let mut seen = Vec::new();
-        let result: Result<(), ()> = in_order((0..1000u32).map(|i| i), 4, |i| i * 2, &mut |r| {
+        let result: Result<(), ()> = in_order(0..1000u32, 4, |i| i * 2, &mut |r| {
             seen.push(r);
             Ok(())
         });

@@ -72,7 +72,6 @@ pub fn run(ctx: &RunContext, args: ParseArgs) -> anyhow::Result<Outcome> {
     } else {
         parallel::in_order(inputs, threads, |item| parse_one(item, &options), &mut write)?;
     }
-    drop(write);
     out.flush().context("writing to stdout")?;
     Ok(Outcome::from_failures(failures))
 }

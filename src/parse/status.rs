@@ -121,11 +121,7 @@ fn reply_code_at(bytes: &[u8], pos: usize) -> Option<u16> {
         return None;
     }
     let before_ok = pos == 0 || matches!(bytes[pos - 1], b' ' | b':' | b'(' | b'"' | b'\'' | b'[' | b'<' | b'\t' | b'\n' | b'#' | b';' | b'=');
-    let after_ok = match bytes.get(pos + 3) {
-        None => true,
-        Some(b' ' | b'-' | b'\t' | b'\r' | b'\n' | b')' | b',' | b'"' | b']') => true,
-        _ => false,
-    };
+    let after_ok = matches!(bytes.get(pos + 3), None | Some(b' ' | b'-' | b'\t' | b'\r' | b'\n' | b')' | b',' | b'"' | b']'));
     // "... [192.0.2.1]: 550" is fine; "port 4500 " or a date is not (4 digits fail `after_ok`).
     if !(before_ok && after_ok) {
         return None;
