@@ -55,9 +55,12 @@ pub fn run(ctx: &RunContext, args: AuditArgs) -> anyhow::Result<Outcome> {
         loop {
             let (rows, last) = store.subscriber_page(after, SUBSCRIBER_PAGE).await?;
             for mut row in rows {
-                let key = row.address.to_lowercase();
-                row.complained = complained.contains(&key);
-                row.hard_bounced = hard.contains(&key);
+                // Only confirmed subscribers' complaints and hard bounces count (a source's rates).
+                if row.confirm_at.is_some() {
+                    let key = row.address.to_lowercase();
+                    row.complained = complained.contains(&key);
+                    row.hard_bounced = hard.contains(&key);
+                }
                 builder.push(row);
             }
             match last {

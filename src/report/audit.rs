@@ -433,64 +433,96 @@ impl AuditBuilder {
 
     /// Rows in a burst: (count in the largest window, where from), by row index.
     fn bursts(&self) -> HashMap<u32, (usize, String)> {
-        let mut by_ip: HashMap<IpAddr, Vec<(i64, u32)>> = HashMap::new();
-        let mut by_net: HashMap<IpAddr, Vec<(i64, u32)>> = HashMap::new();
-        for (i, sub) in self.subs.iter().enumerate() {
-            if let (Some(at), Some(ip)) = (sub.signup_at, sub.signup_ip) {
-                let i = u32::try_from(i).unwrap_or(u32::MAX);
-                by_ip.entry(ip).or_default().push((at, i));
-                by_net.entry(net::neighbourhood(ip).network()).or_default().push((at, i));
-            }
-        }
+        let by_ip: Vec<(IpAddr, i64, u32)> = self
+            .subs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, sub)| Some((sub.signup_ip?, sub.signup_at?, u32::try_from(i).unwrap_or(u32::MAX))))
+            .collect();
+        let mut by_net: Vec<(IpAddr, i64, u32)> =
+            by_ip.iter().map(|&(ip, at, i)| (net::neighbourhood(ip).network(), at, i)).collect();
+        let mut by_ip = by_ip;
         let mut out: HashMap<u32, (usize, String)> = HashMap::new();
         let (k, window) = (self.settings.burst_signups, self.settings.burst_seconds);
         // Neighbourhoods first, so a single IP's own (more precise) burst overwrites them.
-        for (net_ip, mut times) in by_net {
-            let label = net::neighbourhood(net_ip).to_string();
-            mark_bursts(&mut times, k, window, |row, n| {
-                let e = out.entry(row).or_insert((0, String::new()));
-                if n > e.0 {
-                    *e = (n, label.clone());
-                }
-            });
-        }
-        for (ip, mut times) in by_ip {
-            let label = ip.to_string();
-            mark_bursts(&mut times, k, window, |row, n| {
-                out.insert(row, (n, label.clone()));
-            });
-        }
+        mark_bursts_per_key(&mut by_net, k, window, |net_ip, row, n| {
+            let e = out.entry(row).or_insert((0, String::new()));
+            if n > e.0 {
+                *e = (n, net::neighbourhood(net_ip).to_string());
+            }
+        });
+        mark_bursts_per_key(&mut by_ip, k, window, |ip, row, n| {
+            out.insert(row, (n, ip.to_string()));
+        });
         out
     }
 
     /// Rows whose canonical mailbox another address on the same list shares: (canonical, how
     /// many addresses), by row index.
     fn variants(&self) -> HashMap<u32, (String, usize)> {
-        // Variants are found per list, whatever the source: one number per list.
+        // Variants are found per list, whatever the source: one mailbox table per list. Each
+        // canonical mailbox gets a number; rows keep the number, mailboxes count their rows.
+        let list_of = self.list_numbers();
+        let lists = list_of.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
+        let mut rows_per_list = vec![0usize; lists];
+        for sub in &self.subs {
+            rows_per_list[list_of[sub.group as usize] as usize] += 1;
+        }
+        let mut mailboxes: Vec<HashMap<String, u32>> = rows_per_list.into_iter().map(HashMap::with_capacity).collect();
+        let mut sizes: Vec<u32> = Vec::new();
+        let mut mailbox_of: Vec<Option<u32>> = Vec::with_capacity(self.subs.len());
+        for sub in &self.subs {
+            let Ok(address) = EmailAddress::parse(&sub.address) else {
+                mailbox_of.push(None);
+                continue;
+            };
+            let next = u32::try_from(sizes.len()).unwrap_or(u32::MAX);
+            let id = *mailboxes[list_of[sub.group as usize] as usize].entry(address.canonical_mailbox()).or_insert(next);
+            if id == next {
+                sizes.push(0);
+            }
+            sizes[id as usize] += 1;
+            mailbox_of.push(Some(id));
+        }
+        let shared = |id: u32| sizes[id as usize] > 1;
+        let names: HashMap<u32, String> =
+            mailboxes.into_iter().flatten().filter(|(_, id)| shared(*id)).map(|(canonical, id)| (id, canonical)).collect();
+        mailbox_of
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| {
+                let id = id.filter(|id| shared(*id))?;
+                let canonical = names.get(&id).cloned().unwrap_or_default();
+                Some((u32::try_from(i).unwrap_or(u32::MAX), (canonical, sizes[id as usize] as usize)))
+            })
+            .collect()
+    }
+
+    /// A number per distinct list, by group index.
+    fn list_numbers(&self) -> Vec<u32> {
         let mut lists: HashMap<&str, u32> = HashMap::new();
-        let list_of: Vec<u32> = self
-            .groups
+        self.groups
             .iter()
             .map(|(list, _)| {
                 let next = u32::try_from(lists.len()).unwrap_or(u32::MAX);
                 *lists.entry(list.as_str()).or_insert(next)
             })
-            .collect();
-        let mut groups: HashMap<(u32, String), Vec<u32>> = HashMap::new();
-        for (i, sub) in self.subs.iter().enumerate() {
-            let Ok(address) = EmailAddress::parse(&sub.address) else { continue };
-            let list_key = list_of[sub.group as usize];
-            groups.entry((list_key, address.canonical_mailbox())).or_default().push(u32::try_from(i).unwrap_or(u32::MAX));
+            .collect()
+    }
+}
+
+/// Sorts `signups` (key, time, row) by key and calls `mark(key, row, n)` for every row in a
+/// burst among its key's signups (see [`mark_bursts`]). Keys with fewer than `k` signups are
+/// skipped at once: most IPs and neighbourhoods sign up once.
+fn mark_bursts_per_key(signups: &mut [(IpAddr, i64, u32)], k: usize, window: i64, mut mark: impl FnMut(IpAddr, u32, usize)) {
+    signups.sort_unstable();
+    for same_key in signups.chunk_by(|a, b| a.0 == b.0) {
+        if same_key.len() < k {
+            continue;
         }
-        let mut out = HashMap::new();
-        for ((_, canonical), rows) in groups {
-            if rows.len() > 1 {
-                for r in &rows {
-                    out.insert(*r, (canonical.clone(), rows.len()));
-                }
-            }
-        }
-        out
+        let key = same_key[0].0;
+        let mut times: Vec<(i64, u32)> = same_key.iter().map(|&(_, at, row)| (at, row)).collect();
+        mark_bursts(&mut times, k, window, |row, n| mark(key, row, n));
     }
 }
 
