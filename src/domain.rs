@@ -333,11 +333,20 @@ impl EmailAddress {
         if local.is_empty() {
             return Err(AddressError::EmptyLocal(bare.into()));
         }
-        if local.chars().any(|c| c.is_whitespace() || c.is_control() || "<>,;()[]\\".contains(c)) {
+        let forbidden = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '(' | ')' | '[' | ']' | '\\');
+        if local.chars().any(forbidden) {
             return Err(AddressError::BadCharacter(bare.into()));
         }
         let domain = normalise_domain(domain).ok_or_else(|| AddressError::BadDomain(bare.into()))?;
-        let address = format!("{}@{}", local.to_lowercase(), domain);
+        let mut address = String::with_capacity(local.len() + 1 + domain.len());
+        if local.is_ascii() {
+            address.push_str(local);
+            address.make_ascii_lowercase();
+        } else {
+            address.push_str(&local.to_lowercase());
+        }
+        address.push('@');
+        address.push_str(&domain);
         if address.len() > 254 {
             return Err(AddressError::TooLong(bare.into()));
         }
