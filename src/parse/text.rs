@@ -265,6 +265,9 @@ impl Transcript {
     }
 }
 
+/// Transcript lines kept for the recipients that follow (a real one has a handful).
+const MAX_TRANSCRIPT_LINES: usize = 32;
+
 /// `421 example.edu (smtp)... Deferred: …`: sendmail's verdict on a host, not a recipient.
 fn is_host_verdict(line: &str) -> bool {
     let bytes = line.as_bytes();
@@ -307,7 +310,10 @@ impl LineReader {
         }
         if trimmed.starts_with(">>>") || trimmed.starts_with("<<<") {
             self.close();
-            self.transcript.lines.push(trimmed.to_owned());
+            // Kept short: every recipient of the host copies it.
+            if self.transcript.lines.len() < MAX_TRANSCRIPT_LINES {
+                self.transcript.lines.push(trimmed.to_owned());
+            }
             self.append_to_mentioned(trimmed);
             return;
         }
