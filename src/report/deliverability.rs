@@ -551,7 +551,7 @@ fn unresolved(rows: &[UnresolvedRow]) -> Unresolved {
             counts.get(cause).map(|&count| UnresolvedCause { cause, description, advice, count })
         })
         .collect();
-    causes.sort_by(|a, b| b.count.cmp(&a.count));
+    causes.sort_by_key(|c| std::cmp::Reverse(c.count));
     Unresolved { total: rows.len() as u64, causes }
 }
 

@@ -390,7 +390,7 @@ impl Store {
         let mut history = History { address: address.to_owned(), ..History::default() };
         let mut current = None;
         for stream in Stream::ALL {
-            for item in fetch_chunk(&mut *conn, stream, address, true, &machine, WHOLE).await.map_err(|e| self.error(e))? {
+            for item in fetch_chunk(&mut conn, stream, address, true, &machine, WHOLE).await.map_err(|e| self.error(e))? {
                 item.add_to(&mut history, &mut current);
             }
         }
@@ -404,7 +404,7 @@ async fn produce(store: Store, stream: Stream, part: Partition, machine: Machine
         let mut read = store.pool().begin().await?;
         let mut last = String::new();
         loop {
-            let chunk = fetch_chunk(&mut *read, stream, &last, false, &machine, part).await?;
+            let chunk = fetch_chunk(&mut read, stream, &last, false, &machine, part).await?;
             let Some(item) = chunk.last() else { break };
             last = item.address().to_owned();
             if tx.send(Ok(chunk)).await.is_err() {
