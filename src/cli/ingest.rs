@@ -70,26 +70,29 @@ pub fn run(ctx: &RunContext, args: IngestArgs, quiet: bool) -> anyhow::Result<Ou
     Ok(Outcome::from_failures(totals.errors + totals.counts.unparsed))
 }
 
+/// The human summary of an ingest (also `poll`'s first line).
+pub(crate) fn summary_line(c: &IngestCounts, errors: u64, seconds: f64) -> String {
+    format!(
+        "{} messages: {} new, {} duplicates, {} unparsed, {} unreadable; {} events, {} complaints resolved by identifiers, {} unresolved ({:.2} s, {:.0} messages/s)",
+        c.messages,
+        c.new,
+        c.duplicates,
+        c.unparsed,
+        errors,
+        c.events,
+        c.resolved,
+        c.unresolved,
+        seconds,
+        c.messages as f64 / seconds.max(1e-9)
+    )
+}
+
 fn print_summary(s: &Summary, json: bool) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
         storage::json_line(&mut out, s)?;
     } else {
-        let c = &s.counts;
-        writeln!(
-            out,
-            "{} messages: {} new, {} duplicates, {} unparsed, {} unreadable; {} events, {} complaints resolved by identifiers, {} unresolved ({:.2} s, {:.0} messages/s)",
-            c.messages,
-            c.new,
-            c.duplicates,
-            c.unparsed,
-            s.errors,
-            c.events,
-            c.resolved,
-            c.unresolved,
-            s.seconds,
-            c.messages as f64 / s.seconds.max(1e-9)
-        )?;
+        writeln!(out, "{}", summary_line(&s.counts, s.errors, s.seconds))?;
     }
     out.flush().context("writing to stdout")
 }

@@ -230,24 +230,9 @@ fn finish(results: Vec<(String, AccountResult)>, started: Instant, json: bool) -
 fn print_summary(s: &Summary, json: bool) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer(&mut out, s)?;
-        writeln!(out)?;
+        storage::json_line(&mut out, s)?;
     } else {
-        let c = &s.counts;
-        writeln!(
-            out,
-            "{} messages: {} new, {} duplicates, {} unparsed, {} unreadable; {} events, {} complaints resolved by identifiers, {} unresolved ({:.2} s, {:.0} messages/s)",
-            c.messages,
-            c.new,
-            c.duplicates,
-            c.unparsed,
-            s.errors,
-            c.events,
-            c.resolved,
-            c.unresolved,
-            s.seconds,
-            c.messages as f64 / s.seconds.max(1e-9)
-        )?;
+        writeln!(out, "{}", super::ingest::summary_line(&s.counts, s.errors, s.seconds))?;
         for a in &s.accounts {
             match (&a.error, a.status) {
                 (Some(e), _) => writeln!(out, "account {}: failed: {e}", a.name)?,
