@@ -10,11 +10,29 @@ use super::{Store, StoreError};
 use crate::report::audit::SubscriberRow;
 use crate::report::deliverability::{EventCount, RefusalGroup, ReportInput, SendCount, UnresolvedRow};
 
+/// The provider family of a domain `dom` split into `first` label and `rest`, as a SQL `case`
+/// (one text for [`SENDS`] and [`PROVIDER_OF_DOMAIN_SQL`], so the test of the latter holds both).
+macro_rules! provider_case {
+    () => {
+        "select case \
+       when dom in ('verizon.net', 'att.net', 'sbcglobal.net', 'bellsouth.net', 'frontier.com') then 'yahoo' \
+       when instr(dom, '.') = 0 or rest = '' or rest glob '*[^.][^.][^.][^.]*' or rest like '%..%' \
+         or rest like '.%' or rest like '%.' then 'other' \
+       when first in ('hotmail', 'outlook', 'live', 'msn', 'windowslive', 'passport') then 'microsoft' \
+       when first in ('gmail', 'googlemail') then 'gmail' \
+       when first in ('yahoo', 'ymail', 'rocketmail', 'aol', 'aim') then 'yahoo' \
+       when first = 'icloud' or (first in ('me', 'mac') and rest = 'com') then 'apple' \
+       else 'other' end"
+    };
+}
+
 /// The sends of the window, counted per provider family, campaign and day in one pass: the send
 /// log, plus engagement sends of the campaigns the send log does not have in the window (so
 /// importing both never counts a campaign twice). The `case` mirrors
-/// `provider::provider_of_domain`; a test holds the two together.
-const SENDS: &str = "with s as ( \
+/// `provider::provider_of_domain`; a test holds the two together through
+/// [`PROVIDER_OF_DOMAIN_SQL`], which shares it.
+const SENDS: &str = concat!(
+    "with s as ( \
      select recipient as address, coalesce(campaign, '') as campaign, sent_at as at from sends \
        where sent_at >= ?1 and sent_at < ?2 \
      union all \
@@ -23,30 +41,19 @@ const SENDS: &str = "with s as ( \
        and coalesce(campaign, '') not in (select coalesce(campaign, '') from sends where sent_at >= ?1 and sent_at < ?2)), \
      d as (select lower(rtrim(substr(address, instr(address, '@') + 1), '.')) as dom, campaign, at / 86400 as day, \
        count(*) as n from s group by 1, 2, 3), \
-     p as (select dom, substr(dom, 1, instr(dom, '.') - 1) as first, substr(dom, instr(dom, '.') + 1) as rest, campaign, day, n from d) \
-     select case \
-       when dom in ('verizon.net', 'att.net', 'sbcglobal.net', 'bellsouth.net', 'frontier.com') then 'yahoo' \
-       when instr(dom, '.') = 0 or rest = '' or rest glob '*[^.][^.][^.][^.]*' or rest like '%..%' \
-         or rest like '.%' or rest like '%.' then 'other' \
-       when first in ('hotmail', 'outlook', 'live', 'msn', 'windowslive', 'passport') then 'microsoft' \
-       when first in ('gmail', 'googlemail') then 'gmail' \
-       when first in ('yahoo', 'ymail', 'rocketmail', 'aol', 'aim') then 'yahoo' \
-       when first = 'icloud' or (first in ('me', 'mac') and rest = 'com') then 'apple' \
-       else 'other' end as provider, campaign, day, sum(n) \
-     from p group by 1, 2, 3";
+     p as (select dom, substr(dom, 1, instr(dom, '.') - 1) as first, substr(dom, instr(dom, '.') + 1) as rest, campaign, day, n from d) ",
+    provider_case!(),
+    " as provider, campaign, day, sum(n) \
+     from p group by 1, 2, 3"
+);
 
 /// The provider `case` of [`SENDS`] alone, for the test that compares it with Rust's table.
-pub const PROVIDER_OF_DOMAIN_SQL: &str = "with p as (select ?1 as dom, substr(?1, 1, instr(?1, '.') - 1) as first, \
-     substr(?1, instr(?1, '.') + 1) as rest) \
-     select case \
-       when dom in ('verizon.net', 'att.net', 'sbcglobal.net', 'bellsouth.net', 'frontier.com') then 'yahoo' \
-       when instr(dom, '.') = 0 or rest = '' or rest glob '*[^.][^.][^.][^.]*' or rest like '%..%' \
-         or rest like '.%' or rest like '%.' then 'other' \
-       when first in ('hotmail', 'outlook', 'live', 'msn', 'windowslive', 'passport') then 'microsoft' \
-       when first in ('gmail', 'googlemail') then 'gmail' \
-       when first in ('yahoo', 'ymail', 'rocketmail', 'aol', 'aim') then 'yahoo' \
-       when first = 'icloud' or (first in ('me', 'mac') and rest = 'com') then 'apple' \
-       else 'other' end from p";
+pub const PROVIDER_OF_DOMAIN_SQL: &str = concat!(
+    "with p as (select ?1 as dom, substr(?1, 1, instr(?1, '.') - 1) as first, \
+     substr(?1, instr(?1, '.') + 1) as rest) ",
+    provider_case!(),
+    " from p"
+);
 
 /// Complaints and hard bounces without a campaign take it from the send log by the original
 /// Message-ID.
