@@ -96,7 +96,7 @@ const SUBSCRIBERS_PAGE: &str = "with span as (select \
            coalesce((select max(x.sent_at) from sends as x indexed by sends_recipient where x.recipient = s.address \
                      and x.sent_at <= s.confirm_at and x.sent_at >= coalesce(s.signup_at, 0)), -1) else -1 end, \
          case when s.confirm_at >= span.engagement_from and coalesce(s.signup_at, 0) <= span.engagement_to then \
-           coalesce((select max(g.occurred_at) from engagement as g indexed by engagement_address \
+           coalesce((select max(g.occurred_at) from engagement as g indexed by engagement_natural \
                      where g.address = s.address and g.type = 'send' \
                      and g.occurred_at <= s.confirm_at and g.occurred_at >= coalesce(s.signup_at, 0)), -1) else -1 end), -1) end)) \
      from (select id, address, list, source, status, signup_at, signup_ip, confirm_at, confirm_ip from subscribers \
