@@ -6,11 +6,19 @@
 //! front to back. A large engagement import drops the table's other indexes for its duration
 //! and rebuilds them at the end, which is several times faster than updating them row by row.
 //! Dropping the import (or `abort`) leaves the database as it was, indexes included.
+//! Subscriber and engagement rows are bound as parameters of multi-row `insert … values`
+//! statements (the SQL text is built once from constant parts); suppressions, which are few,
+//! go as one JSON array per batch.
+
+use std::sync::LazyLock;
 
 use serde::Serialize;
+use sqlx::sqlite::SqliteArguments;
 use sqlx::{Sqlite, Transaction};
 
 use super::{Store, StoreError};
+use crate::import::engagement::EngagementRecord;
+use crate::import::subscribers::SubscriberRecord;
 
 /// Which table an import fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,11 +64,16 @@ const CREATE_SUBSCRIBER_STAGE: &str = "create temp table subscriber_stage (addre
      status text, signup_at integer, signup_ip text, confirm_at integer, confirm_ip text, rating real, tags text, \
      last_changed_at integer, extra text)";
 
-const STAGE_SUBSCRIBERS: &str = "insert into temp.subscriber_stage \
-     select j.value ->> 'address', j.value ->> 'list', j.value ->> 'source', j.value ->> 'status', \
-     j.value ->> 'signup_at', j.value ->> 'signup_ip', j.value ->> 'confirm_at', j.value ->> 'confirm_ip', \
-     j.value ->> 'rating', j.value ->> 'tags', j.value ->> 'last_changed_at', j.value ->> 'extra' \
-     from jsonb_each(jsonb(?1)) as j";
+/// Rows per multi-row insert statement (12 × 256 parameters for subscribers, under SQLite's
+/// limit of 32,766). The rest of a batch goes in one row per statement.
+pub const ROWS_PER_STATEMENT: usize = 256;
+
+const STAGE_SUBSCRIBERS: &str = "insert into temp.subscriber_stage (address, list, source, status, signup_at, signup_ip, \
+     confirm_at, confirm_ip, rating, tags, last_changed_at, extra) values ";
+const SUBSCRIBER_ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+static STAGE_SUBSCRIBERS_MANY: LazyLock<String> = LazyLock::new(|| multi_row_sql(STAGE_SUBSCRIBERS, SUBSCRIBER_ROW, ROWS_PER_STATEMENT, ""));
+static STAGE_SUBSCRIBERS_ONE: LazyLock<String> = LazyLock::new(|| multi_row_sql(STAGE_SUBSCRIBERS, SUBSCRIBER_ROW, 1, ""));
 
 /// Later rows of the file win over earlier ones (rowid breaks ties); empty cells keep what the
 /// table had; a row that changes nothing is not touched (a re-import leaves `imported_at`).
@@ -82,11 +95,73 @@ const MERGE_SUBSCRIBERS: &str = "insert into subscribers (address, list, source,
 
 const DROP_SUBSCRIBER_STAGE: &str = "drop table temp.subscriber_stage";
 
-/// Rows as JSON arrays `[address, type, time, campaign, ip, user_agent]`; the natural key
-/// makes a second import of the same rows a no-op.
-const INSERT_ENGAGEMENT: &str = "insert into engagement (address, type, occurred_at, campaign, ip, user_agent, imported_at) \
-     select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, ?2 \
-     from jsonb_each(jsonb(?1)) as j where true on conflict do nothing";
+/// Engagement rows; the natural key makes a second import of the same rows a no-op.
+const INSERT_ENGAGEMENT: &str = "insert into engagement (address, type, occurred_at, campaign, ip, user_agent, imported_at) values ";
+const ENGAGEMENT_ROW: &str = "(?, ?, ?, ?, ?, ?, ?)";
+const ON_CONFLICT_NOTHING: &str = " on conflict do nothing";
+
+static INSERT_ENGAGEMENT_MANY: LazyLock<String> = LazyLock::new(|| multi_row_sql(INSERT_ENGAGEMENT, ENGAGEMENT_ROW, ROWS_PER_STATEMENT, ON_CONFLICT_NOTHING));
+static INSERT_ENGAGEMENT_ONE: LazyLock<String> = LazyLock::new(|| multi_row_sql(INSERT_ENGAGEMENT, ENGAGEMENT_ROW, 1, ON_CONFLICT_NOTHING));
+
+/// `head` + `rows` copies of the constant `row` placeholder list + `tail`: SQL text made of
+/// constant parts only, never of data.
+fn multi_row_sql(head: &str, row: &str, rows: usize, tail: &str) -> String {
+    let mut sql = String::with_capacity(head.len() + rows * (row.len() + 2) + tail.len());
+    sql.push_str(head);
+    for i in 0..rows {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(row);
+    }
+    sql.push_str(tail);
+    sql
+}
+
+/// A statement with its parameters being bound.
+type Insert = sqlx::query::Query<'static, Sqlite, SqliteArguments>;
+
+fn bind_engagement(query: Insert, row: EngagementRecord, now: i64) -> Insert {
+    query.bind(row.address).bind(row.kind.as_str()).bind(row.occurred_at).bind(row.campaign).bind(row.ip).bind(row.user_agent).bind(now)
+}
+
+fn bind_subscriber(query: Insert, row: SubscriberRecord) -> Insert {
+    // A rating that is not finite was stored as null (JSON has no NaN or infinity): still so.
+    let rating = row.rating.filter(|r| r.is_finite());
+    query
+        .bind(row.address)
+        .bind(row.list)
+        .bind(row.source)
+        .bind(row.status)
+        .bind(row.signup_at)
+        .bind(row.signup_ip)
+        .bind(row.confirm_at)
+        .bind(row.confirm_ip)
+        .bind(rating)
+        .bind(row.tags)
+        .bind(row.last_changed_at)
+        .bind(row.extra)
+}
+
+/// Inserts `rows` in order: [`ROWS_PER_STATEMENT`] at a time through `many`, the rest one by
+/// one through `one`. Returns the rows the statements changed.
+async fn insert_rows<R>(
+    tx: &mut Transaction<'static, Sqlite>,
+    rows: Vec<R>,
+    many: &'static str,
+    one: &'static str,
+    bind: impl Fn(Insert, R) -> Insert,
+) -> Result<u64, sqlx::Error> {
+    let mut changed = 0;
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let left = rows.len();
+        let (sql, take) = if left >= ROWS_PER_STATEMENT { (many, ROWS_PER_STATEMENT) } else { (one, 1) };
+        let query = rows.by_ref().take(take).fold(sqlx::query(sql), &bind);
+        changed += query.execute(&mut **tx).await?.rows_affected();
+    }
+    Ok(changed)
+}
 
 /// The engagement indexes an import may drop and rebuild: all but the unique one it relies on.
 const ENGAGEMENT_SECONDARY_INDEXES: &str = "select name, sql from sqlite_master where type = 'index' \
@@ -108,6 +183,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         // A large merge sorts in memory as far as it can: 256 MiB for this connection's cache.
         sqlx::query("pragma cache_size = -262144").execute(&mut *tx).await.map_err(|e| self.error(e))?;
+        // The merge's sort and the index rebuilds may use a second core.
+        sqlx::query("pragma threads = 2").execute(&mut *tx).await.map_err(|e| self.error(e))?;
         if kind == ListKind::Subscribers {
             sqlx::query(CREATE_SUBSCRIBER_STAGE).execute(&mut *tx).await.map_err(|e| self.error(e))?;
         }
@@ -126,27 +203,46 @@ async fn count(tx: &mut Transaction<'static, Sqlite>, kind: ListKind) -> Result<
 }
 
 impl ListImport {
-    /// Adds valid rows (call with batches of a few thousand). Rows serialise as the importer's
-    /// record types do: objects for subscribers and suppressions, arrays for engagement.
+    /// Adds valid suppression rows (call with batches of a few thousand) as one JSON array of
+    /// objects.
     pub async fn add<T: Serialize>(&mut self, rows: &[T]) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());
         }
-        let json = serde_json::to_string(rows).map_err(|e| StoreError::Other { path: self.store.path().to_owned(), message: e.to_string() })?;
-        self.add_json(json).await
-    }
-
-    /// Adds rows already serialised as a JSON array (lets the caller prepare the next batch
-    /// while SQLite writes this one).
-    pub async fn add_json(&mut self, json: String) -> Result<(), StoreError> {
-        let query = match self.kind {
-            ListKind::Subscribers => sqlx::query(STAGE_SUBSCRIBERS).bind(json),
-            ListKind::Engagement => sqlx::query(INSERT_ENGAGEMENT).bind(json).bind(self.now),
-            ListKind::Suppressions(format) => sqlx::query(INSERT_SUPPRESSIONS).bind(json).bind(format).bind(self.now),
+        let ListKind::Suppressions(format) = self.kind else {
+            return Err(self.wrong_kind("suppression"));
         };
-        let done = query.execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
+        let json = serde_json::to_string(rows).map_err(|e| StoreError::Other { path: self.store.path().to_owned(), message: e.to_string() })?;
+        let done = sqlx::query(INSERT_SUPPRESSIONS).bind(json).bind(format).bind(self.now).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
         self.inserted += done.rows_affected();
         Ok(())
+    }
+
+    /// Stages subscriber rows (merged into the table in address order by [`ListImport::finish`]).
+    pub async fn add_subscribers(&mut self, rows: Vec<SubscriberRecord>) -> Result<(), StoreError> {
+        if self.kind != ListKind::Subscribers {
+            return Err(self.wrong_kind("subscriber"));
+        }
+        let (many, one) = (STAGE_SUBSCRIBERS_MANY.as_str(), STAGE_SUBSCRIBERS_ONE.as_str());
+        insert_rows(&mut self.tx, rows, many, one, bind_subscriber).await.map_err(|e| self.store.error(e))?;
+        Ok(())
+    }
+
+    /// Inserts engagement rows (in the table's natural order, see the module doc); rows already
+    /// present are left alone.
+    pub async fn add_engagement(&mut self, rows: Vec<EngagementRecord>) -> Result<(), StoreError> {
+        if self.kind != ListKind::Engagement {
+            return Err(self.wrong_kind("engagement"));
+        }
+        let (many, one, now) = (INSERT_ENGAGEMENT_MANY.as_str(), INSERT_ENGAGEMENT_ONE.as_str(), self.now);
+        let bind = move |query, row| bind_engagement(query, row, now);
+        self.inserted += insert_rows(&mut self.tx, rows, many, one, bind).await.map_err(|e| self.store.error(e))?;
+        Ok(())
+    }
+
+    /// The error for rows of one kind sent to an import of another (a programming error).
+    fn wrong_kind(&self, rows: &str) -> StoreError {
+        StoreError::Other { path: self.store.path().to_owned(), message: format!("{rows} rows sent to the {} import", self.kind.table()) }
     }
 
     /// For an engagement import of `rows` rows: when that is at least as many as the table
@@ -196,5 +292,82 @@ impl ListImport {
     /// Rolls everything back.
     pub async fn abort(self) -> Result<(), StoreError> {
         self.tx.rollback().await.map_err(|e| self.store.error(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::engagement::EngagementType;
+
+    fn engagement(i: usize) -> EngagementRecord {
+        EngagementRecord {
+            address: format!("u{i:04}@example.com"),
+            valid: true,
+            kind: EngagementType::Open,
+            occurred_at: 1_790_812_800 + i as i64,
+            campaign: (i % 2 == 0).then(|| "c1".to_owned()),
+            ip: None,
+            user_agent: Some("ua".to_owned()),
+        }
+    }
+
+    fn subscriber(i: usize, status: &str, rating: Option<f64>) -> SubscriberRecord {
+        SubscriberRecord {
+            address: format!("s{i:04}@example.com"),
+            valid: true,
+            list: "news".to_owned(),
+            source: None,
+            status: status.to_owned(),
+            signup_at: Some(1_790_000_000),
+            signup_ip: None,
+            confirm_at: None,
+            confirm_ip: None,
+            rating,
+            tags: None,
+            last_changed_at: None,
+            extra: Some(r#"{"First Name":"A"}"#.to_owned()),
+        }
+    }
+
+    #[test]
+    fn multi_row_sql_repeats_the_row_placeholders() {
+        assert_eq!(multi_row_sql("insert into t values ", "(?, ?)", 3, " on conflict do nothing"), "insert into t values (?, ?), (?, ?), (?, ?) on conflict do nothing");
+        assert_eq!(multi_row_sql("h ", "(?)", 1, ""), "h (?)");
+    }
+
+    #[tokio::test]
+    async fn engagement_rows_go_in_order_through_full_and_single_row_statements() {
+        let store = Store::open_in_memory().await.unwrap();
+        let rows: Vec<EngagementRecord> = (0..ROWS_PER_STATEMENT + 44).map(engagement).collect();
+        let mut import = store.begin_list_import(ListKind::Engagement, 7).await.unwrap();
+        import.add_engagement(rows.clone()).await.unwrap();
+        import.add_engagement(rows[..3].to_vec()).await.unwrap(); // already there: nothing
+        assert_eq!(import.finish().await.unwrap().new, 300);
+        let stored: Vec<(i64, String, i64, Option<String>, Option<String>, i64)> =
+            sqlx::query_as("select id, address, occurred_at, campaign, ip, imported_at from engagement order by id").fetch_all(store.pool()).await.unwrap();
+        assert_eq!(stored.len(), 300);
+        for (i, (id, address, at, campaign, ip, imported_at)) in stored.into_iter().enumerate() {
+            assert_eq!((id, address.as_str(), at, campaign, ip, imported_at), (i as i64 + 1, rows[i].address.as_str(), rows[i].occurred_at, rows[i].campaign.clone(), None, 7));
+        }
+    }
+
+    #[tokio::test]
+    async fn staged_subscribers_merge_later_rows_winning() {
+        let store = Store::open_in_memory().await.unwrap();
+        let mut rows: Vec<SubscriberRecord> = (0..ROWS_PER_STATEMENT + 10).map(|i| subscriber(i, "subscribed", Some(2.0))).collect();
+        rows.push(subscriber(5, "unsubscribed", Some(f64::NAN)));
+        rows.push(subscriber(6, "cleaned", Some(f64::INFINITY)));
+        let mut import = store.begin_list_import(ListKind::Subscribers, 7).await.unwrap();
+        import.add_subscribers(rows).await.unwrap();
+        assert_eq!(import.finish().await.unwrap().new, 266);
+        let row = |address: &'static str| {
+            sqlx::query_as::<_, (String, Option<f64>, Option<String>)>("select status, rating, extra from subscribers where address = ?1").bind(address).fetch_one(store.pool())
+        };
+        // A rating that is not a finite number keeps what the table had, as JSON's null did.
+        assert_eq!(row("s0005@example.com").await.unwrap(), ("unsubscribed".to_owned(), Some(2.0), Some(r#"{"First Name":"A"}"#.to_owned())));
+        assert_eq!(row("s0006@example.com").await.unwrap().0, "cleaned");
+        assert_eq!(row("s0006@example.com").await.unwrap().1, Some(2.0));
+        assert_eq!(row("s0265@example.com").await.unwrap().0, "subscribed");
     }
 }
