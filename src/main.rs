@@ -4,6 +4,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc instead of glibc's allocator: imports and the parser allocate many small strings
+/// on two threads, where glibc's arenas cost a tenth of the CPU (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = listhygiene::cli::Cli::parse();
     listhygiene::cli::init_logging(&cli);

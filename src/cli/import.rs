@@ -118,7 +118,7 @@ pub fn run(ctx: &RunContext, args: ImportArgs) -> anyhow::Result<Outcome> {
     }
 }
 
-/// Rows written per statement.
+/// Rows parsed and written per step.
 const BATCH: usize = 2000;
 
 fn import_sends(ctx: &RunContext, args: &CsvArgs) -> anyhow::Result<Outcome> {
@@ -279,9 +279,15 @@ trait Sink<T> {
     async fn add(&mut self, rows: Vec<T>) -> Result<(), crate::store::StoreError>;
 }
 
-impl<T: Serialize> Sink<T> for ListImport {
-    async fn add(&mut self, rows: Vec<T>) -> Result<(), crate::store::StoreError> {
+impl Sink<suppressions::SuppressionRecord> for ListImport {
+    async fn add(&mut self, rows: Vec<suppressions::SuppressionRecord>) -> Result<(), crate::store::StoreError> {
         ListImport::add(self, &rows).await
+    }
+}
+
+impl Sink<subscribers::SubscriberRecord> for ListImport {
+    async fn add(&mut self, rows: Vec<subscribers::SubscriberRecord>) -> Result<(), crate::store::StoreError> {
+        self.add_subscribers(rows).await
     }
 }
 
@@ -371,7 +377,7 @@ fn report_bad(file: &str, bad: &[BadRow], rows: u64) {
 }
 
 /// Runs one list import in its own transaction: commits, or (with any bad row) rolls back.
-async fn list_import<T: Serialize>(
+async fn list_import<T>(
     store: &Store,
     kind: ListKind,
     file: &str,
@@ -379,7 +385,10 @@ async fn list_import<T: Serialize>(
     rows: impl Iterator<Item = Numbered>,
     positions: Positions,
     parse: impl FnMut(&csv::StringRecord) -> Result<Parsed<T>, String>,
-) -> anyhow::Result<FileOutcome> {
+) -> anyhow::Result<FileOutcome>
+where
+    ListImport: Sink<T>,
+{
     let started = std::time::Instant::now();
     let mut import = store.begin_list_import(kind, now).await?;
     let (mut summary, bad) = load(&mut import, rows, file, positions, parse).await?;
@@ -507,21 +516,22 @@ pub async fn engagement_into(store: &Store, path: &Path, map: &[String], now: i6
     tracing::debug!("{name}: read and sorted in {:.2} s", started.elapsed().as_secs_f64());
     let mut import = store.begin_list_import(ListKind::Engagement, now).await?;
     import.defer_indexes_for(summary.imported).await?;
-    let mut batches = json_batches(sorted);
+    let mut batches = sorted_batches(sorted);
     let mut next = batches.next().transpose()?;
-    while let Some(json) = next {
-        // SQLite writes this batch on its thread while this one prepares the next.
-        let (written, prepared) = tokio::join!(import.add_json(json), async { batches.next().transpose() });
+    while let Some(batch) = next {
+        // SQLite writes this batch on its thread while this one merges the next.
+        let (written, prepared) = tokio::join!(import.add_engagement(batch), async { batches.next().transpose() });
         written?;
         next = prepared?;
     }
+    tracing::debug!("{name}: rows written after {:.2} s", started.elapsed().as_secs_f64());
     summary.new = import.finish().await?.new;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(FileOutcome::Imported(summary))
 }
 
-/// Sorted engagement rows as JSON arrays of [`BATCH`] rows.
-fn json_batches(mut sorted: external_sort::Sorted) -> impl Iterator<Item = anyhow::Result<String>> {
+/// Sorted engagement rows in batches of [`BATCH`] rows.
+fn sorted_batches(mut sorted: external_sort::Sorted) -> impl Iterator<Item = anyhow::Result<Vec<engagement::EngagementRecord>>> {
     std::iter::from_fn(move || {
         let mut batch = Vec::with_capacity(BATCH);
         for row in sorted.by_ref().take(BATCH) {
@@ -530,7 +540,7 @@ fn json_batches(mut sorted: external_sort::Sorted) -> impl Iterator<Item = anyho
                 Err(e) => return Some(Err(anyhow::Error::new(e).context("reading back sorted rows"))),
             }
         }
-        (!batch.is_empty()).then(|| serde_json::to_string(&batch).map_err(anyhow::Error::new))
+        (!batch.is_empty()).then_some(Ok(batch))
     })
 }
 

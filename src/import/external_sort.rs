@@ -2,17 +2,20 @@
 //! sorted and spilled to an anonymous temporary file, and the files merged back in order. The
 //! order is the `engagement` table's natural key (address, type, time, campaign), so the rows
 //! reach SQLite front to back: the table ends up clustered by address and its index is written
-//! once. Memory is bounded by one chunk whatever the size of the import.
+//! once. A full chunk is sorted and written on a background thread while the next one fills, so
+//! memory is bounded by two chunks whatever the size of the import.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+use std::thread::JoinHandle;
 
 use super::engagement::{EngagementRecord, EngagementType};
 
-/// Rows kept in memory before a chunk is spilled (about 100 MiB of rows).
-pub const CHUNK_ROWS: usize = 500_000;
+/// Rows kept in memory before a chunk is spilled (about 100 MiB of rows; two chunks may be in
+/// memory at once).
+pub const CHUNK_ROWS: usize = 400_000;
 
 /// The order of the `engagement_natural` index: address, type, time, campaign (`''` for none).
 pub fn natural_order(a: &EngagementRecord, b: &EngagementRecord) -> Ordering {
@@ -29,11 +32,13 @@ pub struct ExternalSort {
     chunk: Vec<EngagementRecord>,
     chunk_rows: usize,
     spilled: Vec<File>,
+    /// The previous chunk, being sorted and written to a temporary file.
+    spilling: Option<JoinHandle<io::Result<File>>>,
 }
 
 impl ExternalSort {
     pub fn new(chunk_rows: usize) -> ExternalSort {
-        ExternalSort { chunk: Vec::new(), chunk_rows: chunk_rows.max(1), spilled: Vec::new() }
+        ExternalSort { chunk: Vec::new(), chunk_rows: chunk_rows.max(1), spilled: Vec::new(), spilling: None }
     }
 
     /// Adds a row; spills the chunk to a temporary file when it is full.
@@ -45,24 +50,27 @@ impl ExternalSort {
         Ok(())
     }
 
+    /// Hands the full chunk to a background thread (after the previous one is written).
     fn spill(&mut self) -> io::Result<()> {
-        self.chunk.sort_unstable_by(natural_order);
-        let mut file = tempfile::tempfile()?;
-        {
-            let mut out = BufWriter::with_capacity(1 << 20, &mut file);
-            for record in self.chunk.drain(..) {
-                encode(&record, &mut out)?;
-            }
-            out.flush()?;
+        self.wait_for_spill()?;
+        let chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(self.chunk_rows));
+        self.spilling = Some(std::thread::Builder::new().name("sort-spill".into()).spawn(move || write_sorted(chunk))?);
+        Ok(())
+    }
+
+    /// Waits for the chunk being spilled, if any, and keeps its file.
+    fn wait_for_spill(&mut self) -> io::Result<()> {
+        if let Some(spilling) = self.spilling.take() {
+            let file = spilling.join().map_err(|_| io::Error::other("the thread sorting a chunk failed"))??;
+            self.spilled.push(file);
         }
-        file.rewind()?;
-        self.spilled.push(file);
         Ok(())
     }
 
     /// Every row pushed, in natural order.
     pub fn finish(mut self) -> io::Result<Sorted> {
         self.chunk.sort_unstable_by(natural_order);
+        self.wait_for_spill()?;
         let memory = std::mem::take(&mut self.chunk).into_iter();
         let mut heap = BinaryHeap::new();
         let mut readers = Vec::new();
@@ -128,6 +136,21 @@ impl Iterator for Sorted {
         }
         Some(Ok(record))
     }
+}
+
+/// Sorts `chunk` and writes it to an anonymous temporary file, rewound for reading.
+fn write_sorted(mut chunk: Vec<EngagementRecord>) -> io::Result<File> {
+    chunk.sort_unstable_by(natural_order);
+    let mut file = tempfile::tempfile()?;
+    {
+        let mut out = BufWriter::with_capacity(1 << 20, &mut file);
+        for record in &chunk {
+            encode(record, &mut out)?;
+        }
+        out.flush()?;
+    }
+    file.rewind()?;
+    Ok(file)
 }
 
 const NONE: u32 = u32::MAX;

@@ -54,6 +54,16 @@ pub struct Store {
     busy_timeout: Duration,
 }
 
+/// The page cache of a connection, in KiB when negative: 32 MiB keeps index inserts in memory.
+macro_rules! cache_size_kib {
+    () => {
+        "-32768"
+    };
+}
+
+/// Restores the usual cache size after statements that wanted another.
+const CACHE_SIZE_PRAGMA: &str = concat!("pragma cache_size = ", cache_size_kib!());
+
 impl Store {
     /// Opens (creating if missing) and migrates the database at `path`.
     pub async fn open(path: &Path, options: &StoreOptions) -> Result<Store, StoreError> {
@@ -70,7 +80,7 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(options.busy_timeout)
-            .pragma("cache_size", "-32768") // 32 MiB of page cache: index inserts stay in memory
+            .pragma("cache_size", cache_size_kib!())
             .pragma("wal_autocheckpoint", "8192") // checkpoint every 32 MiB of WAL, not every 4
             // 16 KiB pages for a new database (an existing one keeps its own): a bulk import of
             // millions of rows is about a fifth faster than with 4 KiB pages (docs/benchmarks.md).
