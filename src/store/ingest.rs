@@ -249,8 +249,18 @@ async fn write_batch(conn: &mut SqliteConnection, items: &[Prepared], resolver: 
     Ok(outcome)
 }
 
-/// One `messages` row as JSON for `json_each`.
-#[derive(Serialize)]
+/// Serialises the given values as one JSON array, in order: the insert reads them by position.
+macro_rules! serialize_positional {
+    ($serializer:expr, $($value:expr),+ $(,)?) => {{
+        use serde::ser::SerializeTuple;
+        let mut tuple = $serializer.serialize_tuple([$(stringify!($value)),+].len())?;
+        $(tuple.serialize_element(&$value)?;)+
+        tuple.end()
+    }};
+}
+
+/// One `messages` row as a JSON array for `jsonb_each`, its fields in [`INSERT_MESSAGES`]'s
+/// column order (SQLite reads an array by position much faster than an object by key).
 struct MessageJson<'a> {
     d: String,
     source: &'static str,
@@ -275,6 +285,12 @@ struct MessageJson<'a> {
     user_agent: Option<&'a str>,
     source_ip: Option<&'a str>,
     note: Option<&'a str>,
+}
+
+impl Serialize for MessageJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize_positional!(s, self.d, self.source, self.file, self.key, self.account, self.folder, self.uid_validity, self.uid, self.kind, self.parser_version, self.message_id, self.original_message_id, self.from, self.subject, self.date, self.received, self.size, self.reporting_mta, self.decoded_by, self.feedback_type, self.user_agent, self.source_ip, self.note)
+    }
 }
 
 impl<'a> MessageJson<'a> {
@@ -318,12 +334,11 @@ const INSERT_MESSAGES: &str = "insert into messages (digest, source, source_file
      imap_folder, imap_uid_validity, imap_uid, kind, parser_version, message_id, original_message_id, \
      from_address, subject, date_at, received_at, size, reporting_mta, decoded_by, feedback_type, \
      user_agent, source_ip, note) \
-     select unhex(j.value ->> 'd'), j.value ->> 'source', j.value ->> 'file', j.value ->> 'key', \
-     j.value ->> 'account', j.value ->> 'folder', j.value ->> 'uid_validity', j.value ->> 'uid', \
-     j.value ->> 'kind', j.value ->> 'parser_version', j.value ->> 'message_id', \
-     j.value ->> 'original_message_id', j.value ->> 'from', j.value ->> 'subject', j.value ->> 'date', \
-     j.value ->> 'received', j.value ->> 'size', j.value ->> 'reporting_mta', j.value ->> 'decoded_by', \
-     j.value ->> 'feedback_type', j.value ->> 'user_agent', j.value ->> 'source_ip', j.value ->> 'note' \
+     select unhex(j.value ->> 0), j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, \
+     j.value ->> 5, j.value ->> 6, j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10, \
+     j.value ->> 11, j.value ->> 12, j.value ->> 13, j.value ->> 14, j.value ->> 15, \
+     j.value ->> 16, j.value ->> 17, j.value ->> 18, j.value ->> 19, j.value ->> 20, \
+     j.value ->> 21, j.value ->> 22 \
      from jsonb_each(jsonb(?1)) as j where true \
      on conflict do nothing \
      returning id, hex(digest)";
@@ -376,11 +391,16 @@ pub(crate) struct Written {
     pub resolved: bool,
 }
 
-#[derive(Serialize)]
+/// One `events` row as a JSON array, in [`INSERT_EVENTS`]'s column order.
 struct EventJson<'a> {
     m: i64,
-    #[serde(flatten)]
     e: &'a EventRow,
+}
+
+impl Serialize for EventJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize_positional!(s, self.m, self.e.seq, self.e.address, self.e.original_address, self.e.kind, self.e.reason, self.e.class, self.e.hard, self.e.action, self.e.status, self.e.reply_code, self.e.diagnostic, self.e.feedback_type, self.e.occurred_at, self.e.provider, self.e.reporting_mta, self.e.remote_mta, self.e.source_ip, self.e.campaign, self.e.list_id, self.e.original_message_id, self.e.resolved_by)
+    }
 }
 
 #[derive(Serialize)]
@@ -473,13 +493,10 @@ fn unresolved_json(message_ref: i64, pending: &PendingJson, note: String, create
 const INSERT_EVENTS: &str = "insert into events (message_ref, seq, address, original_address, kind, reason, \
      class, hard, action, status, reply_code, diagnostic, feedback_type, occurred_at, provider, \
      reporting_mta, remote_mta, source_ip, campaign, list_id, original_message_id, resolved_by) \
-     select j.value ->> 'm', j.value ->> 'seq', j.value ->> 'address', j.value ->> 'original_address', \
-     j.value ->> 'kind', j.value ->> 'reason', j.value ->> 'class', j.value ->> 'hard', \
-     j.value ->> 'action', j.value ->> 'status', j.value ->> 'reply_code', j.value ->> 'diagnostic', \
-     j.value ->> 'feedback_type', j.value ->> 'occurred_at', j.value ->> 'provider', \
-     j.value ->> 'reporting_mta', j.value ->> 'remote_mta', j.value ->> 'source_ip', \
-     j.value ->> 'campaign', j.value ->> 'list_id', j.value ->> 'original_message_id', \
-     j.value ->> 'resolved_by' \
+     select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, \
+     j.value ->> 5, j.value ->> 6, j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10, \
+     j.value ->> 11, j.value ->> 12, j.value ->> 13, j.value ->> 14, j.value ->> 15, \
+     j.value ->> 16, j.value ->> 17, j.value ->> 18, j.value ->> 19, j.value ->> 20, j.value ->> 21 \
      from jsonb_each(jsonb(?1)) as j where true on conflict do nothing";
 
 pub(crate) async fn insert_events(conn: &mut SqliteConnection, events: &[(i64, EventRow)]) -> Result<(), sqlx::Error> {
