@@ -43,7 +43,8 @@ pub struct ListImport {
     /// Rows in the table before (not counted for engagement: the inserts say how many they added).
     before: i64,
     now: i64,
-    /// Engagement rows inserted so far.
+    /// Rows the batch statements changed (the outcome of an engagement import; the others count
+    /// the table).
     inserted: u64,
     /// Indexes dropped for the import, to rebuild before commit: (name, SQL).
     deferred: Vec<(String, String)>,
@@ -176,55 +177,46 @@ impl ListImport {
     /// Adds valid suppression rows (call with batches of a few thousand) as one JSON array of
     /// objects.
     pub async fn add<T: Serialize>(&mut self, rows: &[T]) -> Result<(), StoreError> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let ListKind::Suppressions(format) = self.kind else {
-            return Err(self.wrong_kind("suppression"));
-        };
-        let json = self.json(rows)?;
-        let done = sqlx::query(INSERT_SUPPRESSIONS).bind(json).bind(format).bind(self.now).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
-        self.inserted += done.rows_affected();
-        Ok(())
+        self.expect_kind(matches!(self.kind, ListKind::Suppressions(_)), "suppression")?;
+        self.write_batch(rows).await
     }
 
     /// Stages subscriber rows (merged into the table in address order by [`ListImport::finish`]).
     pub async fn add_subscribers(&mut self, rows: Vec<SubscriberRecord>) -> Result<(), StoreError> {
-        if self.kind != ListKind::Subscribers {
-            return Err(self.wrong_kind("subscriber"));
-        }
-        if rows.is_empty() {
-            return Ok(());
-        }
+        self.expect_kind(self.kind == ListKind::Subscribers, "subscriber")?;
         let staged: Vec<StagedSubscriber> = rows.iter().map(StagedSubscriber).collect();
-        let json = self.json(&staged)?;
-        sqlx::query(STAGE_SUBSCRIBERS).bind(json).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
-        Ok(())
+        self.write_batch(&staged).await
     }
 
     /// Inserts engagement rows (in the table's natural order, see the module doc); rows already
     /// present are left alone.
     pub async fn add_engagement(&mut self, rows: Vec<EngagementRecord>) -> Result<(), StoreError> {
-        if self.kind != ListKind::Engagement {
-            return Err(self.wrong_kind("engagement"));
-        }
+        self.expect_kind(self.kind == ListKind::Engagement, "engagement")?;
+        self.write_batch(&rows).await
+    }
+
+    /// Writes one batch, as a JSON array, with the statement of this import's table.
+    async fn write_batch<T: Serialize>(&mut self, rows: &[T]) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());
         }
-        let json = self.json(&rows)?;
-        let done = sqlx::query(INSERT_ENGAGEMENT).bind(json).bind(self.now).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
+        let json = serde_json::to_string(rows).map_err(|e| StoreError::Other { path: self.store.path().to_owned(), message: e.to_string() })?;
+        let query = match self.kind {
+            ListKind::Subscribers => sqlx::query(STAGE_SUBSCRIBERS).bind(json),
+            ListKind::Engagement => sqlx::query(INSERT_ENGAGEMENT).bind(json).bind(self.now),
+            ListKind::Suppressions(format) => sqlx::query(INSERT_SUPPRESSIONS).bind(json).bind(format).bind(self.now),
+        };
+        let done = query.execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
         self.inserted += done.rows_affected();
         Ok(())
     }
 
-    /// A batch as the JSON text the inserts unpack.
-    fn json<T: Serialize + ?Sized>(&self, rows: &T) -> Result<String, StoreError> {
-        serde_json::to_string(rows).map_err(|e| StoreError::Other { path: self.store.path().to_owned(), message: e.to_string() })
-    }
-
-    /// The error for rows of one kind sent to an import of another (a programming error).
-    fn wrong_kind(&self, rows: &str) -> StoreError {
-        StoreError::Other { path: self.store.path().to_owned(), message: format!("{rows} rows sent to the {} import", self.kind.table()) }
+    /// An error for rows of one kind sent to an import of another (a programming error).
+    fn expect_kind(&self, matches: bool, rows: &str) -> Result<(), StoreError> {
+        if matches {
+            return Ok(());
+        }
+        Err(StoreError::Other { path: self.store.path().to_owned(), message: format!("{rows} rows sent to the {} import", self.kind.table()) })
     }
 
     /// For an engagement import of `rows` rows: when that is at least one [`DEFER_WHEN_ONE_IN`]th
