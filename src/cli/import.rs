@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::{storage, Outcome, RunContext};
 use crate::import::engagement::EngagementRow;
 use crate::import::suppressions::{self, Positions, SourceFormat, SuppressionRow, Table};
-use crate::import::external_sort::{self, ExternalSort};
+use crate::import::external_sort::{self, ExternalSort, SortedRow};
 use crate::import::{self, engagement, sends, subscribers, RowError};
 use crate::store::lists::{ListImport, ListKind};
 use crate::store::Store;
@@ -291,6 +291,12 @@ impl Sink<subscribers::SubscriberRecord> for ListImport {
     }
 }
 
+impl Sink<engagement::EngagementRecord> for ListImport {
+    async fn add(&mut self, rows: Vec<engagement::EngagementRecord>) -> Result<(), crate::store::StoreError> {
+        self.add_engagement(rows).await
+    }
+}
+
 impl Sink<sends::SendRecord> for crate::store::sends::SendImport {
     async fn add(&mut self, rows: Vec<sends::SendRecord>) -> Result<(), crate::store::StoreError> {
         crate::store::sends::SendImport::add(self, &rows).await
@@ -478,60 +484,76 @@ fn import_suppressions(ctx: &RunContext, args: &SuppressionArgs) -> anyhow::Resu
     })
 }
 
-/// Imports a subscriber CSV into `store` (one transaction).
+/// Imports a subscriber CSV into `store` (one transaction), sorted and folded by address and list
+/// first (see [`sorted_list_import`]).
 pub async fn subscribers_into(store: &Store, path: &Path, map: &[String], defaults: &subscribers::Defaults, now: i64) -> anyhow::Result<FileOutcome> {
     let name = path.display().to_string();
     let mut reader = open_csv(path)?;
     let (headers, mapping) = mapped(&mut reader, &name, subscribers::FIELDS, map)?;
     let rows = csv_rows(reader, name.clone());
-    list_import(store, ListKind::Subscribers, &name, now, rows, Positions::Lines, |row| {
+    sorted_list_import(store, ListKind::Subscribers, &name, now, rows, |row| {
         let record = subscribers::record(&mapping, &headers, row, defaults)?;
         Ok(Parsed::Import { valid: record.valid, record })
     })
     .await
 }
 
-/// Imports an engagement CSV into `store` (one transaction). The rows are sorted into the
-/// table's order first (spilling to temporary files), then written front to back while the
-/// next batch is prepared.
+/// Imports an engagement CSV into `store` (one transaction), sorted into the table's order
+/// first (see [`sorted_list_import`]).
 pub async fn engagement_into(store: &Store, path: &Path, map: &[String], now: i64) -> anyhow::Result<FileOutcome> {
-    let started = std::time::Instant::now();
     let name = path.display().to_string();
     let mut reader = open_csv(path)?;
     let (_, mapping) = mapped(&mut reader, &name, engagement::FIELDS, map)?;
     let rows = csv_rows(reader, name.clone());
-    let mut sort = ExternalSort::new(external_sort::CHUNK_ROWS);
-    let (mut summary, bad) = load(&mut sort, rows, &name, Positions::Lines, |row| {
+    sorted_list_import(store, ListKind::Engagement, &name, now, rows, |row| {
         Ok(match engagement::record(&mapping, row)? {
             EngagementRow::Engagement(record) => Parsed::Import { valid: record.valid, record },
             EngagementRow::Skipped(kind) => Parsed::Skip(kind),
         })
     })
-    .await?;
+    .await
+}
+
+/// Runs one list import whose rows are sorted into the table's key order first (spilling to
+/// temporary files, rows of one key folded), then written front to back in one transaction
+/// while the next batch is merged. With any bad row nothing is written.
+async fn sorted_list_import<R: SortedRow>(
+    store: &Store,
+    kind: ListKind,
+    file: &str,
+    now: i64,
+    rows: impl Iterator<Item = Numbered>,
+    parse: impl FnMut(&csv::StringRecord) -> Result<Parsed<R>, String>,
+) -> anyhow::Result<FileOutcome>
+where
+    ListImport: Sink<R>,
+{
+    let started = std::time::Instant::now();
+    let mut sort = ExternalSort::default();
+    let (mut summary, bad) = load(&mut sort, rows, file, Positions::Lines, parse).await?;
     if !bad.is_empty() {
-        report_bad(&name, &bad, summary.rows);
+        report_bad(file, &bad, summary.rows);
         return Ok(FileOutcome::Rejected { bad: bad.len(), rows: summary.rows });
     }
-    let sorted = sort.finish().with_context(|| format!("{name}: sorting"))?;
-    tracing::debug!("{name}: read and sorted in {:.2} s", started.elapsed().as_secs_f64());
-    let mut import = store.begin_list_import(ListKind::Engagement, now).await?;
-    import.defer_indexes_for(summary.imported).await?;
+    let sorted = sort.finish().with_context(|| format!("{file}: sorting"))?;
+    tracing::debug!("{file}: read and sorted in {:.2} s", started.elapsed().as_secs_f64());
+    let mut import = store.begin_list_import(kind, now).await?;
     let mut batches = sorted_batches(sorted);
     let mut next = batches.next().transpose()?;
     while let Some(batch) = next {
         // SQLite writes this batch on its thread while this one merges the next.
-        let (written, prepared) = tokio::join!(import.add_engagement(batch), async { batches.next().transpose() });
+        let (written, prepared) = tokio::join!(Sink::add(&mut import, batch), async { batches.next().transpose() });
         written?;
         next = prepared?;
     }
-    tracing::debug!("{name}: rows written after {:.2} s", started.elapsed().as_secs_f64());
+    tracing::debug!("{file}: rows written after {:.2} s", started.elapsed().as_secs_f64());
     summary.new = import.finish().await?.new;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(FileOutcome::Imported(summary))
 }
 
-/// Sorted engagement rows in batches of [`BATCH`] rows.
-fn sorted_batches(mut sorted: external_sort::Sorted) -> impl Iterator<Item = anyhow::Result<Vec<engagement::EngagementRecord>>> {
+/// Sorted rows in batches of [`BATCH`] rows.
+fn sorted_batches<R: SortedRow>(mut sorted: external_sort::Sorted<R>) -> impl Iterator<Item = anyhow::Result<Vec<R>>> {
     std::iter::from_fn(move || {
         let mut batch = Vec::with_capacity(BATCH);
         for row in sorted.by_ref().take(BATCH) {
@@ -544,10 +566,10 @@ fn sorted_batches(mut sorted: external_sort::Sorted) -> impl Iterator<Item = any
     })
 }
 
-impl Sink<engagement::EngagementRecord> for ExternalSort {
-    async fn add(&mut self, rows: Vec<engagement::EngagementRecord>) -> Result<(), crate::store::StoreError> {
+impl<R: SortedRow> Sink<R> for ExternalSort<R> {
+    async fn add(&mut self, rows: Vec<R>) -> Result<(), crate::store::StoreError> {
         for row in rows {
-            self.push(row).map_err(|e| crate::store::StoreError::Other { path: "temporary file".into(), message: format!("sorting engagement rows: {e}") })?;
+            self.push(row).map_err(|e| crate::store::StoreError::Other { path: "temporary file".into(), message: format!("sorting rows: {e}") })?;
         }
         Ok(())
     }

@@ -27,7 +27,7 @@ pub struct IngestArgs {
     pub json: bool,
 
     /// Messages per transaction
-    #[arg(long, default_value_t = 1000, value_name = "N", hide = true)]
+    #[arg(long, default_value_t = crate::store::pipeline::BATCH_MESSAGES, value_name = "N", hide = true)]
     pub batch_size: usize,
 }
 

@@ -82,6 +82,30 @@ pub struct SubscriberRecord {
     pub extra: Option<String>,
 }
 
+impl SubscriberRecord {
+    /// Folds a later row of the same address and list into this one, as the import merges a row
+    /// into the table: the later status wins, and each empty cell keeps the earlier value (a
+    /// rating that is not a finite number counts as empty).
+    pub fn absorb(&mut self, later: SubscriberRecord) {
+        fn newer<T>(earlier: &mut Option<T>, later: Option<T>) {
+            if later.is_some() {
+                *earlier = later;
+            }
+        }
+        self.valid = later.valid;
+        self.status = later.status;
+        newer(&mut self.source, later.source);
+        newer(&mut self.signup_at, later.signup_at);
+        newer(&mut self.signup_ip, later.signup_ip);
+        newer(&mut self.confirm_at, later.confirm_at);
+        newer(&mut self.confirm_ip, later.confirm_ip);
+        newer(&mut self.rating, later.rating.filter(|v| v.is_finite()));
+        newer(&mut self.tags, later.tags);
+        newer(&mut self.last_changed_at, later.last_changed_at);
+        newer(&mut self.extra, later.extra);
+    }
+}
+
 /// Reads one row; `Err` says what is wrong with it (without file and line).
 pub fn record(mapping: &Mapping, headers: &[String], row: &csv::StringRecord, defaults: &Defaults) -> Result<SubscriberRecord, String> {
     let raw = mapping.get(row, ADDRESS).ok_or("empty address")?;

@@ -1,11 +1,10 @@
 //! Writing subscribers, engagement and imported ESP suppressions, all or nothing: a
-//! [`ListImport`] holds one write transaction. Rows should arrive in address order — subscriber
-//! rows go into a temporary staging table and are merged in that order at the end; engagement
-//! rows come sorted by the caller (an external sort) and go straight in — so the tables stay
-//! clustered by address (scoring reads them in that order) and the unique index is written
-//! front to back. A large engagement import drops the table's other indexes for its duration
-//! and rebuilds them at the end, which is several times faster than updating them row by row.
-//! Dropping the import (or `abort`) leaves the database as it was, indexes included.
+//! [`ListImport`] holds one write transaction. Subscriber and engagement rows arrive sorted by
+//! the table's unique key, one row per key (the caller's external sort folds repeats), and go
+//! straight in, so the tables stay clustered by address (scoring reads them in that order) and
+//! the unique index is written front to back. An engagement import ends by copying its send rows
+//! into `engagement_sends`, the time-ordered copy the report and the audit read, in that table's
+//! order. Dropping the import (or `abort`) leaves the database as it was.
 //! Rows travel to SQLite as one JSON array per batch (arrays of columns for the two big
 //! tables), which SQLite unpacks faster than sqlx binds one parameter per cell.
 
@@ -40,14 +39,13 @@ pub struct ListImport {
     store: Store,
     tx: Transaction<'static, Sqlite>,
     kind: ListKind,
-    /// Rows in the table before (not counted for engagement: the inserts say how many they added).
+    /// Before the import: the table's row count (subscribers, suppressions), or the largest
+    /// engagement id (the rows it adds get larger ones).
     before: i64,
     now: i64,
     /// Rows the batch statements changed (the outcome of an engagement import; the others count
     /// the table).
     inserted: u64,
-    /// Indexes dropped for the import, to rebuild before commit: (name, SQL).
-    deferred: Vec<(String, String)>,
 }
 
 /// What a committed import did.
@@ -57,23 +55,15 @@ pub struct ListImportOutcome {
     pub new: u64,
 }
 
-const CREATE_SUBSCRIBER_STAGE: &str = "create temp table subscriber_stage (address text, list text, source text, \
-     status text, signup_at integer, signup_ip text, confirm_at integer, confirm_ip text, rating real, tags text, \
-     last_changed_at integer, extra text)";
-
-/// Rows as JSON arrays in the stage's column order (see [`StagedSubscriber`]); positional
-/// `->>` costs SQLite far less than looking up object keys or binding twelve parameters a row.
-const STAGE_SUBSCRIBERS: &str = "insert into temp.subscriber_stage \
-     select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, \
-     j.value ->> 6, j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10, j.value ->> 11 \
-     from jsonb_each(jsonb(?1)) as j";
-
-/// Later rows of the file win over earlier ones (rowid breaks ties); empty cells keep what the
-/// table had; a row that changes nothing is not touched (a re-import leaves `imported_at`).
+/// Subscriber rows as JSON arrays in column order (see [`SubscriberRow`]), one row per address
+/// and list, merged into the table: positional `->>` costs SQLite far less than looking up object
+/// keys or binding twelve parameters a row. Empty cells keep what the table had; a row that
+/// changes nothing is not touched (a re-import leaves `imported_at`).
 const MERGE_SUBSCRIBERS: &str = "insert into subscribers (address, list, source, status, signup_at, signup_ip, \
      confirm_at, confirm_ip, rating, tags, last_changed_at, extra, imported_at) \
-     select address, list, source, status, signup_at, signup_ip, confirm_at, confirm_ip, rating, tags, \
-     last_changed_at, extra, ?1 from temp.subscriber_stage where true order by address, list, rowid \
+     select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, \
+     j.value ->> 6, j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10, j.value ->> 11, ?2 \
+     from jsonb_each(jsonb(?1)) as j where true \
      on conflict (address, list) do update set source = coalesce(excluded.source, source), status = excluded.status, \
      signup_at = coalesce(excluded.signup_at, signup_at), signup_ip = coalesce(excluded.signup_ip, signup_ip), \
      confirm_at = coalesce(excluded.confirm_at, confirm_at), confirm_ip = coalesce(excluded.confirm_ip, confirm_ip), \
@@ -86,8 +76,6 @@ const MERGE_SUBSCRIBERS: &str = "insert into subscribers (address, list, source,
      coalesce(excluded.extra, extra)) is not (status, source, signup_at, signup_ip, confirm_at, confirm_ip, rating, tags, \
      last_changed_at, extra)";
 
-const DROP_SUBSCRIBER_STAGE: &str = "drop table temp.subscriber_stage";
-
 /// Engagement rows as one JSON array of arrays `[address, type, time, campaign, ip, user_agent]`
 /// per batch: for this narrow table SQLite's JSON functions cost less than binding seven
 /// parameters a row (measured: docs/benchmarks.md). The natural key makes a second import of
@@ -96,11 +84,11 @@ const INSERT_ENGAGEMENT: &str = "insert into engagement (address, type, occurred
      select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, ?2 \
      from jsonb_each(jsonb(?1)) as j where true on conflict do nothing";
 
-/// A subscriber row as the stage's JSON array. A rating that is not finite goes as null (JSON
-/// has none), so it keeps what the table had.
-struct StagedSubscriber<'r>(&'r SubscriberRecord);
+/// A subscriber row as [`MERGE_SUBSCRIBERS`]'s JSON array. A rating that is not finite goes as
+/// null (JSON has none), so it keeps what the table had.
+struct SubscriberRow<'r>(&'r SubscriberRecord);
 
-impl Serialize for StagedSubscriber<'_> {
+impl Serialize for SubscriberRow<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.0;
         let rating = r.rating.filter(|v| v.is_finite());
@@ -109,16 +97,15 @@ impl Serialize for StagedSubscriber<'_> {
     }
 }
 
-/// The engagement indexes an import may drop and rebuild: all but the unique one it relies on.
-const ENGAGEMENT_SECONDARY_INDEXES: &str = "select name, sql from sqlite_master where type = 'index' \
-     and tbl_name = 'engagement' and sql is not null and name <> 'engagement_natural' order by name";
-
-/// An engagement import of at least 1/N of the table's rows rebuilds the secondary index instead
-/// of updating it row by row. Updating costs ~5.6 µs a row once the index outgrows the cache
-/// (its keys are times; the rows arrive in address order) and more as it grows, rebuilding
-/// ~0.9 µs per row of the whole table (docs/benchmarks.md, "Imports into a large table"): the
-/// break-even is near 1/6 at 6M rows and near 1/16 at 90M.
-const DEFER_WHEN_ONE_IN: i64 = 8;
+/// The send rows an engagement import added (ids above the largest before it), copied into
+/// `engagement_sends` in that table's key order: SQLite sorts them (on its helper threads, see
+/// [`SORTING`]) and appends them to the B-tree front to back, so extending it costs the size of
+/// the import, not of the table. An index of `engagement` keyed by time got its entries in the
+/// order rows arrive (address order) and cost a page read and write per row once it outgrew the
+/// cache (docs/benchmarks.md, "Imports into a large table").
+const COPY_NEW_SENDS: &str = "insert into engagement_sends (occurred_at, address, campaign) \
+     select occurred_at, address, coalesce(campaign, '') from engagement where id > ?1 and type = 'send' \
+     order by 1, 2, 3";
 
 const LAST_ENGAGEMENT_ID: &str = "select coalesce(max(id), 0) from engagement";
 
@@ -127,18 +114,17 @@ const INSERT_SUPPRESSIONS: &str = "insert into suppressions (address, source_for
      from jsonb_each(jsonb(?1)) as j where true \
      on conflict do update set suppressed_at = coalesce(min(suppressed_at, excluded.suppressed_at), suppressed_at, excluded.suppressed_at)";
 
-/// While rows go in: 256 MiB of page cache for the tables and their unique indexes, and as
-/// much for the subscriber stage (a temporary table has its own cache).
-const WRITING: &[&str] = &["pragma cache_size = -262144", "pragma temp.cache_size = -262144"];
+/// While rows go in: 256 MiB of page cache for the tables and their unique indexes.
+const WRITING: &[&str] = &["pragma cache_size = -262144"];
 
-/// While the subscriber merge and the index rebuilds sort: two helper threads for SQLite's
-/// sorter, each holding lists of up to the cache size, so the cache goes down to 64 MiB (with
-/// 256 MiB and helpers a 10M-row engagement import went over 1 GB of RSS). Measured in
-/// docs/benchmarks.md: the index rebuild of that import takes half the time.
+/// While [`COPY_NEW_SENDS`] sorts: two helper threads for SQLite's sorter, each holding lists
+/// of up to the cache size, so the cache goes down to 64 MiB (with 256 MiB and helpers a 10M-row
+/// engagement import went over 1 GB of RSS). Measured in docs/benchmarks.md: sorting with
+/// helpers takes half the time.
 const SORTING: &[&str] = &["pragma cache_size = -65536", "pragma threads = 2"];
 
 /// Back to the connection's usual settings (the pool reuses it).
-const AFTER_SORTING: &[&str] = &["pragma threads = 0", "pragma temp.cache_size = -2000", super::CACHE_SIZE_PRAGMA];
+const USUAL_SETTINGS: &[&str] = &["pragma threads = 0", super::CACHE_SIZE_PRAGMA];
 
 /// Runs constant statements in order.
 async fn run_all(tx: &mut Transaction<'static, Sqlite>, statements: &[&'static str]) -> Result<(), sqlx::Error> {
@@ -156,18 +142,15 @@ impl Store {
     pub async fn begin_list_import(&self, kind: ListKind, now: i64) -> Result<ListImport, StoreError> {
         let mut tx = self.begin_write().await?;
         run_all(&mut tx, WRITING).await.map_err(|e| self.error(e))?;
-        if kind == ListKind::Subscribers {
-            sqlx::query(CREATE_SUBSCRIBER_STAGE).execute(&mut *tx).await.map_err(|e| self.error(e))?;
-        }
         let before = count(&mut tx, kind).await.map_err(|e| self.error(e))?;
-        Ok(ListImport { store: self.clone(), tx, kind, before, now, inserted: 0, deferred: Vec::new() })
+        Ok(ListImport { store: self.clone(), tx, kind, before, now, inserted: 0 })
     }
 }
 
 async fn count(tx: &mut Transaction<'static, Sqlite>, kind: ListKind) -> Result<i64, sqlx::Error> {
     let sql = match kind {
         ListKind::Subscribers => COUNT_SUBSCRIBERS,
-        ListKind::Engagement => return Ok(0),
+        ListKind::Engagement => LAST_ENGAGEMENT_ID,
         ListKind::Suppressions(_) => COUNT_SUPPRESSIONS,
     };
     sqlx::query_scalar(sql).fetch_one(&mut **tx).await
@@ -181,11 +164,12 @@ impl ListImport {
         self.write_batch(rows).await
     }
 
-    /// Stages subscriber rows (merged into the table in address order by [`ListImport::finish`]).
+    /// Merges subscriber rows into the table: one row per address and list (folded by the
+    /// caller, see `import::external_sort`), in that order.
     pub async fn add_subscribers(&mut self, rows: Vec<SubscriberRecord>) -> Result<(), StoreError> {
         self.expect_kind(self.kind == ListKind::Subscribers, "subscriber")?;
-        let staged: Vec<StagedSubscriber> = rows.iter().map(StagedSubscriber).collect();
-        self.write_batch(&staged).await
+        let rows: Vec<SubscriberRow> = rows.iter().map(SubscriberRow).collect();
+        self.write_batch(&rows).await
     }
 
     /// Inserts engagement rows (in the table's natural order, see the module doc); rows already
@@ -202,7 +186,7 @@ impl ListImport {
         }
         let json = serde_json::to_string(rows).map_err(|e| StoreError::Other { path: self.store.path().to_owned(), message: e.to_string() })?;
         let query = match self.kind {
-            ListKind::Subscribers => sqlx::query(STAGE_SUBSCRIBERS).bind(json),
+            ListKind::Subscribers => sqlx::query(MERGE_SUBSCRIBERS).bind(json).bind(self.now),
             ListKind::Engagement => sqlx::query(INSERT_ENGAGEMENT).bind(json).bind(self.now),
             ListKind::Suppressions(format) => sqlx::query(INSERT_SUPPRESSIONS).bind(json).bind(format).bind(self.now),
         };
@@ -219,42 +203,15 @@ impl ListImport {
         Err(StoreError::Other { path: self.store.path().to_owned(), message: format!("{rows} rows sent to the {} import", self.kind.table()) })
     }
 
-    /// For an engagement import of `rows` rows: when that is at least one [`DEFER_WHEN_ONE_IN`]th
-    /// of what the table holds, drops its secondary indexes until [`ListImport::finish`]
-    /// rebuilds them. Returns how many it dropped.
-    pub async fn defer_indexes_for(&mut self, rows: u64) -> Result<usize, StoreError> {
-        if self.kind != ListKind::Engagement || !self.deferred.is_empty() {
-            return Ok(0);
-        }
-        let existing: i64 = sqlx::query_scalar(LAST_ENGAGEMENT_ID).fetch_one(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
-        if i64::try_from(rows).unwrap_or(i64::MAX).saturating_mul(DEFER_WHEN_ONE_IN) < existing {
-            return Ok(0);
-        }
-        let indexes: Vec<(String, String)> = sqlx::query_as(ENGAGEMENT_SECONDARY_INDEXES).fetch_all(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
-        for (name, _) in &indexes {
-            // The name comes from sqlite_master, not from input; quoted as an identifier.
-            let sql = format!("drop index \"{}\"", name.replace('"', "\"\""));
-            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
-        }
-        tracing::debug!("engagement import: rebuilding {} indexes at the end", indexes.len());
-        self.deferred = indexes;
-        Ok(self.deferred.len())
-    }
-
-    /// Merges staged subscribers in address order, rebuilds deferred indexes, commits.
+    /// Copies the send rows of an engagement import into `engagement_sends`, puts the
+    /// connection's settings back, commits.
     pub async fn finish(mut self) -> Result<ListImportOutcome, StoreError> {
         let started = std::time::Instant::now();
-        if self.kind == ListKind::Subscribers {
-            sqlx::query(MERGE_SUBSCRIBERS).bind(self.now).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
-            sqlx::query(DROP_SUBSCRIBER_STAGE).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
+        if self.kind == ListKind::Engagement {
+            self.copy_new_sends().await.map_err(|e| self.store.error(e))?;
+            tracing::debug!("engagement: sends copied in time order in {:.2} s", started.elapsed().as_secs_f64());
         }
-        run_all(&mut self.tx, SORTING).await.map_err(|e| self.store.error(e))?;
-        for (_, sql) in std::mem::take(&mut self.deferred) {
-            // The index's own definition, read from sqlite_master before it was dropped.
-            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
-        }
-        run_all(&mut self.tx, AFTER_SORTING).await.map_err(|e| self.store.error(e))?;
-        tracing::debug!("{}: merged and indexed in {:.2} s", self.kind.table(), started.elapsed().as_secs_f64());
+        run_all(&mut self.tx, USUAL_SETTINGS).await.map_err(|e| self.store.error(e))?;
         let new = match self.kind {
             ListKind::Engagement => self.inserted,
             kind => {
@@ -265,6 +222,12 @@ impl ListImport {
         self.tx.commit().await.map_err(|e| self.store.error(e))?;
         tracing::debug!("{}: {new} new rows, finished in {:.2} s", self.kind.table(), started.elapsed().as_secs_f64());
         Ok(ListImportOutcome { new })
+    }
+
+    async fn copy_new_sends(&mut self) -> Result<(), sqlx::Error> {
+        run_all(&mut self.tx, SORTING).await?;
+        sqlx::query(COPY_NEW_SENDS).bind(self.before).execute(&mut *self.tx).await?;
+        Ok(())
     }
 
     /// Rolls everything back.
@@ -328,30 +291,29 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn only_an_import_of_an_eighth_of_the_table_or_more_rebuilds_the_secondary_index() {
+    async fn each_import_copies_its_new_send_rows_in_time_order() {
         let store = Store::open_in_memory().await.unwrap();
-        let index_exists = || sqlx::query_scalar::<_, i64>("select count(*) from sqlite_master where name = 'engagement_sends_at'").fetch_one(store.pool());
-        let import = |rows: std::ops::Range<usize>| {
+        let import = |rows: Vec<EngagementRecord>| {
             let store = store.clone();
             async move {
                 let mut import = store.begin_list_import(ListKind::Engagement, 7).await.unwrap();
-                let dropped = import.defer_indexes_for(rows.len() as u64).await.unwrap();
-                let sends = rows.map(|i| EngagementRecord { kind: EngagementType::Send, ..engagement(i) }).collect();
-                import.add_engagement(sends).await.unwrap();
-                import.finish().await.unwrap();
-                dropped
+                import.add_engagement(rows).await.unwrap();
+                import.finish().await.unwrap().new
             }
         };
-        assert_eq!(import(0..80).await, 1, "into an empty table");
-        assert_eq!(import(80..89).await, 0, "9 rows into 80: updated in place");
-        assert_eq!(import(89..101).await, 1, "12 rows into 89: rebuilt");
-        assert_eq!(index_exists().await.unwrap(), 1);
-        let rows: i64 = sqlx::query_scalar("select count(*) from engagement indexed by engagement_sends_at where type = 'send'").fetch_one(store.pool()).await.unwrap();
-        assert_eq!(rows, 101, "the rebuilt index holds every send row");
+        let send = |i: usize| EngagementRecord { kind: EngagementType::Send, ..engagement(i) };
+        // Sends of 0..20 and opens of 20..30, then the sends of 10..40 (those of 10..20 are there).
+        assert_eq!(import((0..20).map(send).chain((20..30).map(engagement)).collect()).await, 30);
+        assert_eq!(import((10..40).map(send).collect()).await, 20);
+        let copied: Vec<(i64, String, String)> =
+            sqlx::query_as("select occurred_at, address, campaign from engagement_sends").fetch_all(store.pool()).await.unwrap();
+        let expected: Vec<(i64, String, String)> =
+            (0..40).map(send).map(|r| (r.occurred_at, r.address, r.campaign.unwrap_or_default())).collect();
+        assert_eq!(copied, expected, "every send once, in time order, no campaign as ''");
     }
 
     #[tokio::test]
-    async fn staged_subscribers_merge_later_rows_winning() {
+    async fn subscriber_rows_merge_later_rows_winning() {
         let store = Store::open_in_memory().await.unwrap();
         let mut rows: Vec<SubscriberRecord> = (0..266).map(|i| subscriber(i, "subscribed", Some(2.0))).collect();
         rows.push(subscriber(5, "unsubscribed", Some(f64::NAN)));

@@ -36,9 +36,9 @@ const SENDS: &str = concat!(
      select recipient as address, coalesce(campaign, '') as campaign, sent_at as at from sends \
        where sent_at >= ?1 and sent_at < ?2 \
      union all \
-     select address, coalesce(campaign, ''), occurred_at from engagement \
-       where type = 'send' and occurred_at >= ?1 and occurred_at < ?2 \
-       and coalesce(campaign, '') not in (select coalesce(campaign, '') from sends where sent_at >= ?1 and sent_at < ?2)), \
+     select address, campaign, occurred_at from engagement_sends \
+       where occurred_at >= ?1 and occurred_at < ?2 \
+       and campaign not in (select coalesce(campaign, '') from sends where sent_at >= ?1 and sent_at < ?2)), \
      d as (select lower(rtrim(substr(address, instr(address, '@') + 1), '.')) as dom, campaign, at / 86400 as day, \
        count(*) as n from s group by 1, 2, 3), \
      p as (select dom, substr(dom, 1, instr(dom, '.') - 1) as first, substr(dom, instr(dom, '.') + 1) as rest, campaign, day, n from d) ",
@@ -87,8 +87,8 @@ const UNRESOLVED: &str = "select u.occurred_at, u.original_message_id is not nul
 /// time indexes.
 const SUBSCRIBERS_PAGE: &str = "with span as (select \
        (select min(sent_at) from sends) as sends_from, (select max(sent_at) from sends) as sends_to, \
-       (select min(occurred_at) from engagement where type = 'send') as engagement_from, \
-       (select max(occurred_at) from engagement where type = 'send') as engagement_to) \
+       (select min(occurred_at) from engagement_sends) as engagement_from, \
+       (select max(occurred_at) from engagement_sends) as engagement_to) \
      select json_group_array(json_array(s.id, s.address, s.list, s.source, s.status, s.signup_at, s.signup_ip, \
        s.confirm_at, s.confirm_ip, \
        case when s.confirm_at is null then null else nullif(max( \
@@ -222,5 +222,69 @@ fn subscriber_row(r: SubscriberTuple) -> SubscriberRow {
         confirmation_sent_at: r.9,
         complained: false,
         hard_bounced: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::engagement::{EngagementRecord, EngagementType};
+    use crate::store::lists::ListKind;
+
+    const DAY: i64 = 86_400;
+    const T0: i64 = 20_000 * DAY;
+
+    fn send(address: &str, at: i64, campaign: Option<&str>) -> EngagementRecord {
+        EngagementRecord { address: address.into(), valid: true, kind: EngagementType::Send, occurred_at: at, campaign: campaign.map(Into::into), ip: None, user_agent: None }
+    }
+
+    async fn import_engagement(store: &Store, mut rows: Vec<EngagementRecord>) {
+        rows.sort_by(crate::import::external_sort::natural_order);
+        let mut import = store.begin_list_import(ListKind::Engagement, T0).await.unwrap();
+        import.add_engagement(rows).await.unwrap();
+        import.finish().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn engagement_sends_count_per_day_in_the_window_unless_the_send_log_has_the_campaign() {
+        let store = Store::open_in_memory().await.unwrap();
+        // Two imports: the second one's sends come after the table already has rows.
+        import_engagement(&store, vec![send("a@gmail.com", T0 + 10, Some("c1")), send("b@outlook.com", T0 + 20, Some("c1")), send("c@gmail.com", T0 - 5, Some("c1"))]).await;
+        let open = EngagementRecord { kind: EngagementType::Open, ..send("a@gmail.com", T0 + 30, Some("c1")) };
+        import_engagement(&store, vec![send("d@gmail.com", T0 + DAY + 1, None), open, send("e@gmail.com", T0 + 40, Some("logged"))]).await;
+        sqlx::query("insert into sends (message_id, recipient, campaign, sent_at, imported_at) values ('<m@x>', 'f@gmail.com', 'logged', ?1, 0)")
+            .bind(T0 + 50)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let input = store.report_input(T0, T0 + 2 * DAY).await.unwrap();
+        let mut sends: Vec<(String, String, i64, u64)> = input.sends.into_iter().map(|s| (s.provider, s.campaign, s.day, s.count)).collect();
+        sends.sort();
+        let day = T0 / DAY;
+        // c@ is before the window, the open is not a send, e@'s campaign comes from the send log.
+        assert_eq!(
+            sends,
+            [
+                ("gmail".to_owned(), String::new(), day + 1, 1),
+                ("gmail".to_owned(), "c1".to_owned(), day, 1),
+                ("gmail".to_owned(), "logged".to_owned(), day, 1),
+                ("microsoft".to_owned(), "c1".to_owned(), day, 1),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn the_confirmation_mail_is_found_among_engagement_sends() {
+        let store = Store::open_in_memory().await.unwrap();
+        import_engagement(&store, vec![send("a@example.com", T0 + 60, None), send("a@example.com", T0 + 5000, None)]).await;
+        sqlx::query("insert into subscribers (address, list, status, signup_at, confirm_at, imported_at) values ('a@example.com', '', 'subscribed', ?1, ?2, 0)")
+            .bind(T0)
+            .bind(T0 + 65)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let (rows, last) = store.subscriber_page(0, 10).await.unwrap();
+        assert_eq!(last, Some(1));
+        assert_eq!(rows[0].confirmation_sent_at, Some(T0 + 60), "the last send between signup and confirmation");
     }
 }
