@@ -232,12 +232,10 @@ impl SortedRow for EngagementRecord {
 
     fn decode(input: &mut impl Read) -> io::Result<Option<Self>> {
         let Some(address) = get(input, true)? else { return Ok(None) };
-        let mut kind = [0u8; 1];
-        input.read_exact(&mut kind)?;
         Ok(Some(EngagementRecord {
             valid: true, // not needed once sorted: validity was counted when the row was read
             address,
-            kind: kind_of(kind[0])?,
+            kind: kind_of(get_u8(input)?)?,
             occurred_at: get_i64(input)?,
             campaign: get(input, false)?,
             ip: get(input, false)?,
@@ -277,11 +275,9 @@ impl SortedRow for SubscriberRecord {
 
     fn decode(input: &mut impl Read) -> io::Result<Option<Self>> {
         let Some(address) = get(input, true)? else { return Ok(None) };
-        let mut valid = [0u8; 1];
-        input.read_exact(&mut valid)?;
         Ok(Some(SubscriberRecord {
             address,
-            valid: valid[0] != 0,
+            valid: get_u8(input)? != 0,
             list: required(get(input, false)?)?,
             source: get(input, false)?,
             status: required(get(input, false)?)?,
@@ -344,6 +340,12 @@ fn required(value: Option<String>) -> io::Result<String> {
     value.ok_or_else(|| io::Error::other("damaged spill file"))
 }
 
+fn get_u8(input: &mut impl Read) -> io::Result<u8> {
+    let mut byte = [0u8; 1];
+    input.read_exact(&mut byte)?;
+    Ok(byte[0])
+}
+
 fn get_i64(input: &mut impl Read) -> io::Result<i64> {
     let mut bytes = [0u8; 8];
     input.read_exact(&mut bytes)?;
@@ -351,9 +353,7 @@ fn get_i64(input: &mut impl Read) -> io::Result<i64> {
 }
 
 fn get_optional_i64(input: &mut impl Read) -> io::Result<Option<i64>> {
-    let mut present = [0u8; 1];
-    input.read_exact(&mut present)?;
-    match present[0] {
+    match get_u8(input)? {
         0 => Ok(None),
         1 => get_i64(input).map(Some),
         _ => Err(io::Error::other("damaged spill file")),
