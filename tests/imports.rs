@@ -49,6 +49,40 @@ fn listmonk_export_and_map_override() {
     assert_eq!(s.count("select count(*) from subscribers where address = 'y@example.org' and list = 'vip'"), 1);
 }
 
+/// Thousands of rows, parsed on several threads: rows of one address still fold in file order,
+/// and bad rows are reported in file order with their own line numbers.
+#[test]
+fn a_long_subscriber_file_folds_in_file_order_and_names_every_bad_line() {
+    let s = Sandbox::new();
+    let rows = |bad: bool| {
+        let mut text = String::from("email,status,signup_ip\n");
+        for i in 0..3500 {
+            let (address, status) = match i {
+                10 => ("twice@example.com", "subscribed"),
+                3400 => ("twice@example.com", "unsubscribed"),
+                _ => (&*format!("user{i}@example.com"), "subscribed"),
+            };
+            let ip = if bad && (i == 1500 || i == 2999) { "not-an-ip" } else { "192.0.2.1" };
+            text.push_str(&format!("{address},{status},{ip}\n"));
+        }
+        text
+    };
+    let csv = s.file("bad.csv", &rows(true));
+    let o = s.run(&["import", "subscribers", &csv]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let first = err.find("bad.csv:1502: signup_ip").unwrap_or_else(|| panic!("line 1502 missing in:\n{err}"));
+    let second = err.find("bad.csv:3001: signup_ip").unwrap_or_else(|| panic!("line 3001 missing in:\n{err}"));
+    assert!(first < second, "bad rows in file order:\n{err}");
+    assert!(err.contains("2 bad rows of 3500; nothing imported"), "{err}");
+    assert_eq!(s.count("select count(*) from subscribers"), 0);
+
+    let csv = s.file("good.csv", &rows(false));
+    let j = last_json(&s.run(&["import", "subscribers", &csv, "--json"]));
+    assert_eq!((j["rows"].as_u64(), j["new"].as_u64()), (Some(3500), Some(3499)));
+    assert_eq!(s.count("select count(*) from subscribers where address = 'twice@example.com' and status = 'unsubscribed'"), 1, "the later row wins");
+}
+
 #[test]
 fn bad_rows_are_all_reported_and_nothing_is_imported() {
     let s = Sandbox::new();

@@ -1,12 +1,14 @@
 //! The two-thread ingest pipeline: a preparing thread reads, digests, skips what the database
-//! already has, parses and compresses; the caller's task writes batches. A bounded channel
-//! between them keeps memory to a few batches, whatever the size of the input.
+//! already has, parses and compresses; the caller's task writes the chunks it hands over,
+//! several to a transaction. A bounded channel between them keeps memory to a few chunks,
+//! whatever the size of the input.
 
+use std::collections::HashSet;
 use std::thread;
 
 use tokio::sync::mpsc;
 
-use super::ingest::{digest, Digest, IngestCounts, Prepared, PrepareOptions, Preparer};
+use super::ingest::{digest, Digest, DigestLookup, IngestCounts, IngestTransaction, Prepared, PrepareOptions, Preparer};
 use super::{BatchOutcome, Store, StoreError};
 use crate::resolve::Resolver;
 use crate::source::{RawMessage, SourceError};
@@ -16,27 +18,32 @@ use crate::source::{RawMessage, SourceError};
 pub struct PipelineOptions {
     pub prepare: PrepareOptions,
     pub resolver: Resolver,
-    /// Messages per transaction.
+    /// Messages per transaction, at most (the writer also commits whenever it would wait).
     pub batch_messages: usize,
-    /// Raw bytes per transaction, at most (one larger message still makes a batch of its own).
-    pub batch_bytes: usize,
+    /// Raw bytes the preparing thread hands over at a time, at most (one larger message still
+    /// makes a chunk of its own).
+    pub chunk_bytes: usize,
     /// Unix seconds stored as the received time of every message of this run.
     pub received_at: i64,
     /// Threads that parse a batch side by side (the writer runs beside them).
     pub prepare_threads: usize,
 }
 
-/// Messages per transaction unless told otherwise. Each batch writes every index page it
-/// touches once, and the random keys of the digest and address indexes touch a page per message
-/// once those indexes outgrow the cache, so larger batches share pages: 5,000 instead of 1,000
-/// took 200,000 messages from 11.6 s to 7.8 s and 2,000,000 from 260 s to 184 s
-/// (docs/benchmarks.md), for ~130–170 MiB more memory.
-pub const BATCH_MESSAGES: usize = 5000;
+/// Messages per transaction unless told otherwise. The random keys of the digest and address
+/// indexes dirty a page per message once those indexes outgrow the cache, and every commit
+/// writes each dirty page to the WAL (and the checkpoint once more), so the fewer commits the
+/// less is written: 2,000,000 messages took 184 s in transactions of 5,000 (docs/benchmarks.md).
+/// Memory does not grow with it: the writer gets [`CHUNK_MESSAGES`] at a time.
+pub const BATCH_MESSAGES: usize = 50_000;
+
+/// Messages the preparing thread parses and hands to the writer at a time: what bounds the
+/// memory of the pipeline (two chunks wait in the channel).
+pub const CHUNK_MESSAGES: usize = 5000;
 
 impl PipelineOptions {
     pub fn new(prepare: PrepareOptions, resolver: Resolver, received_at: i64) -> PipelineOptions {
         let prepare_threads = thread::available_parallelism().map_or(1, usize::from).min(4);
-        PipelineOptions { prepare, resolver, batch_messages: BATCH_MESSAGES, batch_bytes: 32 * 1024 * 1024, received_at, prepare_threads }
+        PipelineOptions { prepare, resolver, batch_messages: BATCH_MESSAGES, chunk_bytes: 32 * 1024 * 1024, received_at, prepare_threads }
     }
 }
 
@@ -85,35 +92,71 @@ where
         })
         .map_err(|e| StoreError::Other { path: store.path().to_owned(), message: format!("cannot start a thread: {e}") })?;
     let mut totals = RunTotals::default();
-    let mut result = Ok(());
-    while let Some(chunk) = rx.recv().await {
-        for error in &chunk.errors {
-            observer.read_error(error);
-        }
-        totals.errors += chunk.errors.len() as u64;
-        let t = std::time::Instant::now();
-        let outcome = match store.ingest(&chunk.prepared, &options.resolver).await {
-            Ok(o) => o,
-            Err(e) => {
-                result = Err(e);
-                break;
-            }
-        };
-        tracing::debug!("batch of {} written in {:?}", chunk.prepared.len(), t.elapsed());
-        totals.counts += outcome.counts;
-        totals.counts.messages += chunk.known;
-        totals.counts.duplicates += chunk.known;
-        observer.batch(&chunk.prepared, &outcome, chunk.known);
-    }
+    let result = write_chunks(store, &mut rx, &options, observer, &mut totals).await;
     drop(rx); // a feeder still pushing sees the writer gone and stops
     let _ = handle.join();
     result.map(|()| totals)
 }
 
+/// The writing side: writes each chunk into the open transaction, and commits when it holds
+/// [`PipelineOptions::batch_messages`] messages, when no chunk is ready (rather than hold the
+/// write lock while waiting for input) and at the end. On an error the open transaction rolls
+/// back; what was committed stays.
+async fn write_chunks(
+    store: &Store,
+    rx: &mut mpsc::Receiver<Chunk>,
+    options: &PipelineOptions,
+    observer: &mut dyn Observer,
+    totals: &mut RunTotals,
+) -> Result<(), StoreError> {
+    let mut open: Option<IngestTransaction> = None;
+    loop {
+        let chunk = match rx.try_recv() {
+            Ok(chunk) => chunk,
+            Err(mpsc::error::TryRecvError::Empty) => {
+                if let Some(transaction) = open.take() {
+                    transaction.commit().await?;
+                }
+                match rx.recv().await {
+                    Some(chunk) => chunk,
+                    None => break,
+                }
+            }
+            Err(mpsc::error::TryRecvError::Disconnected) => break,
+        };
+        for error in &chunk.errors {
+            observer.read_error(error);
+        }
+        totals.errors += chunk.errors.len() as u64;
+        let transaction = match &mut open {
+            Some(transaction) => transaction,
+            None => open.insert(store.begin_ingest().await?),
+        };
+        let t = std::time::Instant::now();
+        let outcome = transaction.write(&chunk.prepared, &options.resolver).await?;
+        tracing::debug!("batch of {} written in {:?}", chunk.prepared.len(), t.elapsed());
+        totals.counts += outcome.counts;
+        totals.counts.messages += chunk.known;
+        totals.counts.duplicates += chunk.known;
+        observer.batch(&chunk.prepared, &outcome, chunk.known);
+        if transaction.messages() >= options.batch_messages
+            && let Some(full) = open.take()
+        {
+            full.commit().await?;
+        }
+    }
+    match open {
+        Some(transaction) => transaction.commit().await,
+        None => Ok(()),
+    }
+}
+
 /// The preparing side: collects a batch, skips digests already stored, prepares the rest and
 /// hands the batch to the writer.
 pub struct Feeder {
-    store: Store,
+    /// The store, until the first batch opens [`Feeder::lookup`] on it.
+    store: Option<Store>,
+    lookup: Option<DigestLookup>,
     rt: Option<tokio::runtime::Runtime>,
     /// One per preparing thread (each holds a compression context).
     preparers: Vec<Preparer>,
@@ -121,8 +164,8 @@ pub struct Feeder {
     raw: Vec<RawMessage>,
     errors: Vec<SourceError>,
     bytes: usize,
-    batch_messages: usize,
-    batch_bytes: usize,
+    chunk_messages: usize,
+    chunk_bytes: usize,
     received_at: i64,
     stopped: bool,
 }
@@ -137,15 +180,16 @@ impl Feeder {
             }
         };
         Feeder {
-            store,
+            store: Some(store),
+            lookup: None,
             rt,
             preparers: (0..options.prepare_threads.max(1)).map(|_| Preparer::new(options.prepare.clone())).collect(),
             tx,
             raw: Vec::new(),
             errors: Vec::new(),
             bytes: 0,
-            batch_messages: options.batch_messages.max(1),
-            batch_bytes: options.batch_bytes,
+            chunk_messages: options.batch_messages.clamp(1, CHUNK_MESSAGES),
+            chunk_bytes: options.chunk_bytes,
             received_at: options.received_at,
             stopped: false,
         }
@@ -160,7 +204,7 @@ impl Feeder {
             }
             Err(e) => self.errors.push(e),
         }
-        if self.raw.len() + self.errors.len() >= self.batch_messages || self.bytes >= self.batch_bytes {
+        if self.raw.len() + self.errors.len() >= self.chunk_messages || self.bytes >= self.chunk_bytes {
             self.flush();
         }
         !self.stopped
@@ -174,10 +218,7 @@ impl Feeder {
         let errors = std::mem::take(&mut self.errors);
         self.bytes = 0;
         let digests: Vec<Digest> = raw.iter().map(|m| digest(&m.bytes)).collect();
-        let known = match &self.rt {
-            Some(rt) => rt.block_on(self.store.known_digests(&digests)).unwrap_or_default(),
-            None => Default::default(),
-        };
+        let known = self.known(&digests);
         let before = raw.len();
         let fresh: Vec<(RawMessage, Digest)> = raw.into_iter().zip(digests).filter(|(_, d)| !known.contains(d)).collect();
         let known = (before - fresh.len()) as u64;
@@ -185,6 +226,24 @@ impl Feeder {
         let chunk = Chunk { prepared, known, errors };
         if self.tx.blocking_send(chunk).is_err() {
             self.stopped = true;
+        }
+    }
+}
+
+impl Feeder {
+    /// Which of `digests` the database already has; none when it cannot tell (the writer still
+    /// counts those as duplicates, after parsing them).
+    fn known(&mut self, digests: &[Digest]) -> HashSet<Digest> {
+        let Some(rt) = &self.rt else { return HashSet::new() };
+        if let Some(store) = self.store.take() {
+            self.lookup = rt
+                .block_on(store.digest_lookup())
+                .inspect_err(|e| tracing::debug!("no digest look-ups, parsing everything: {e}"))
+                .ok();
+        }
+        match &mut self.lookup {
+            Some(lookup) => rt.block_on(lookup.known(digests)).unwrap_or_default(),
+            None => HashSet::new(),
         }
     }
 }
