@@ -83,7 +83,8 @@ where
     F: FnOnce(&mut Feeder) + Send + 'static,
 {
     let (tx, mut rx) = mpsc::channel::<Chunk>(2);
-    let mut feeder = Feeder::new(store.clone(), &options, tx);
+    let lookup = store.digest_lookup().await.inspect_err(|e| tracing::debug!("no digest look-ups, parsing everything: {e}")).ok();
+    let mut feeder = Feeder::new(lookup, &options, tx);
     let handle = thread::Builder::new()
         .name("listhygiene-prepare".into())
         .spawn(move || {
@@ -154,8 +155,7 @@ async fn write_chunks(
 /// The preparing side: collects a batch, skips digests already stored, prepares the rest and
 /// hands the batch to the writer.
 pub struct Feeder {
-    /// The store, until the first batch opens [`Feeder::lookup`] on it.
-    store: Option<Store>,
+    /// Digests already stored, looked up on a connection of the preparing thread's own.
     lookup: Option<DigestLookup>,
     rt: Option<tokio::runtime::Runtime>,
     /// One per preparing thread (each holds a compression context).
@@ -171,7 +171,7 @@ pub struct Feeder {
 }
 
 impl Feeder {
-    fn new(store: Store, options: &PipelineOptions, tx: mpsc::Sender<Chunk>) -> Feeder {
+    fn new(lookup: Option<DigestLookup>, options: &PipelineOptions, tx: mpsc::Sender<Chunk>) -> Feeder {
         let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
             Ok(rt) => Some(rt),
             Err(e) => {
@@ -180,8 +180,7 @@ impl Feeder {
             }
         };
         Feeder {
-            store: Some(store),
-            lookup: None,
+            lookup,
             rt,
             preparers: (0..options.prepare_threads.max(1)).map(|_| Preparer::new(options.prepare.clone())).collect(),
             tx,
@@ -234,16 +233,9 @@ impl Feeder {
     /// Which of `digests` the database already has; none when it cannot tell (the writer still
     /// counts those as duplicates, after parsing them).
     fn known(&mut self, digests: &[Digest]) -> HashSet<Digest> {
-        let Some(rt) = &self.rt else { return HashSet::new() };
-        if let Some(store) = self.store.take() {
-            self.lookup = rt
-                .block_on(store.digest_lookup())
-                .inspect_err(|e| tracing::debug!("no digest look-ups, parsing everything: {e}"))
-                .ok();
-        }
-        match &mut self.lookup {
-            Some(lookup) => rt.block_on(lookup.known(digests)).unwrap_or_default(),
-            None => HashSet::new(),
+        match (&self.rt, &mut self.lookup) {
+            (Some(rt), Some(lookup)) => rt.block_on(lookup.known(digests)).unwrap_or_default(),
+            _ => HashSet::new(),
         }
     }
 }
