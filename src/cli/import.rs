@@ -19,7 +19,7 @@ use crate::import::engagement::EngagementRow;
 use crate::import::suppressions::{self, Positions, SourceFormat, SuppressionRow, Table};
 use crate::import::external_sort::{self, ExternalSort, SortedRow};
 use crate::import::{self, engagement, sends, subscribers, RowError};
-use crate::store::lists::{ListImport, ListKind};
+use crate::store::lists::{self, EncodedRows, ListImport, ListKind};
 use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
@@ -288,15 +288,21 @@ impl Sink<suppressions::SuppressionRecord> for ListImport {
     }
 }
 
-impl Sink<subscribers::SubscriberRecord> for ListImport {
-    async fn add(&mut self, rows: Vec<subscribers::SubscriberRecord>) -> Result<(), crate::store::StoreError> {
-        self.add_subscribers(rows).await
+/// Rows of a table filled through the external sort, encoded for SQLite by the thread that
+/// merges them, so the next batch is encoded while SQLite writes the previous one.
+trait ListRows: SortedRow {
+    fn encode_batch(rows: &[Self]) -> EncodedRows;
+}
+
+impl ListRows for subscribers::SubscriberRecord {
+    fn encode_batch(rows: &[Self]) -> EncodedRows {
+        lists::encode_subscribers(rows)
     }
 }
 
-impl Sink<engagement::EngagementRecord> for ListImport {
-    async fn add(&mut self, rows: Vec<engagement::EngagementRecord>) -> Result<(), crate::store::StoreError> {
-        self.add_engagement(rows).await
+impl ListRows for engagement::EngagementRecord {
+    fn encode_batch(rows: &[Self]) -> EncodedRows {
+        lists::encode_engagement(rows)
     }
 }
 
@@ -595,7 +601,7 @@ pub async fn engagement_into(store: &Store, path: &Path, map: &[String], now: i6
 /// Runs one list import whose rows are sorted into the table's key order first (spilling to
 /// temporary files, rows of one key folded), then written front to back in one transaction
 /// while the next batch is merged. With any bad row nothing is written.
-async fn sorted_list_import<R: SortedRow>(
+async fn sorted_list_import<R: ListRows>(
     store: &Store,
     kind: ListKind,
     file: &str,
@@ -603,10 +609,7 @@ async fn sorted_list_import<R: SortedRow>(
     rows: impl Iterator<Item = Numbered> + Send,
     parse_on: ParseOn,
     parse: impl Fn(&csv::StringRecord) -> Result<Parsed<R>, String> + Sync,
-) -> anyhow::Result<FileOutcome>
-where
-    ListImport: Sink<R>,
-{
+) -> anyhow::Result<FileOutcome> {
     let started = std::time::Instant::now();
     let mut sort = ExternalSort::default();
     let (mut summary, bad) = collect_rows(&mut |row| sort.push(row), rows, file, parse_on, parse)?;
@@ -617,11 +620,11 @@ where
     let sorted = sort.finish().with_context(|| format!("{file}: sorting"))?;
     tracing::debug!("{file}: read and sorted in {:.2} s", started.elapsed().as_secs_f64());
     let mut import = store.begin_list_import(kind, now).await?;
-    let mut batches = sorted_batches(sorted);
+    let mut batches = sorted_batches(sorted).map(|batch| batch.map(|rows| R::encode_batch(&rows)));
     let mut next = batches.next().transpose()?;
     while let Some(batch) = next {
-        // SQLite writes this batch on its thread while this one merges the next.
-        let (written, prepared) = tokio::join!(Sink::add(&mut import, batch), async { batches.next().transpose() });
+        // SQLite writes this batch on its thread while this one merges and encodes the next.
+        let (written, prepared) = tokio::join!(import.add_encoded(batch), async { batches.next().transpose() });
         written?;
         next = prepared?;
     }

@@ -44,13 +44,17 @@ pub fn natural_order(a: &EngagementRecord, b: &EngagementRecord) -> Ordering {
 pub struct ExternalSort<R: SortedRow> {
     chunk: Vec<R>,
     spilled: Vec<File>,
-    /// The previous chunk, being sorted and written to a temporary file.
-    spilling: Option<JoinHandle<io::Result<File>>>,
+    /// The previous chunk, being sorted and written to a temporary file; the thread hands back
+    /// its emptied vector.
+    spilling: Option<JoinHandle<io::Result<(File, Vec<R>)>>>,
+    /// An emptied chunk vector to fill next: reusing it spares allocating (and the kernel
+    /// zeroing) a chunk's worth of fresh memory per chunk.
+    spare: Option<Vec<R>>,
 }
 
 impl<R: SortedRow> Default for ExternalSort<R> {
     fn default() -> Self {
-        ExternalSort { chunk: Vec::new(), spilled: Vec::new(), spilling: None }
+        ExternalSort { chunk: Vec::new(), spilled: Vec::new(), spilling: None, spare: None }
     }
 }
 
@@ -61,6 +65,11 @@ impl<R: SortedRow> ExternalSort<R> {
     }
 
     fn push_chunked(&mut self, record: R, chunk_rows: usize) -> io::Result<()> {
+        if self.chunk.capacity() == 0 {
+            // Room for the whole chunk at once, not grown by doubling (pages are only touched
+            // as rows arrive, so a small import stays small).
+            self.chunk.reserve_exact(chunk_rows.max(1));
+        }
         self.chunk.push(record);
         if self.chunk.len() >= chunk_rows.max(1) {
             self.spill()?;
@@ -71,16 +80,17 @@ impl<R: SortedRow> ExternalSort<R> {
     /// Hands the full chunk to a background thread (after the previous one is written).
     fn spill(&mut self) -> io::Result<()> {
         self.wait_for_spill()?;
-        let chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(R::CHUNK_ROWS));
+        let chunk = std::mem::replace(&mut self.chunk, self.spare.take().unwrap_or_default());
         self.spilling = Some(std::thread::Builder::new().name("sort-spill".into()).spawn(move || write_sorted(chunk))?);
         Ok(())
     }
 
-    /// Waits for the chunk being spilled, if any, and keeps its file.
+    /// Waits for the chunk being spilled, if any, and keeps its file and its emptied vector.
     fn wait_for_spill(&mut self) -> io::Result<()> {
         if let Some(spilling) = self.spilling.take() {
-            let file = spilling.join().map_err(|_| io::Error::other("the thread sorting a chunk failed"))??;
+            let (file, emptied) = spilling.join().map_err(|_| io::Error::other("the thread sorting a chunk failed"))??;
             self.spilled.push(file);
+            self.spare = Some(emptied);
         }
         Ok(())
     }
@@ -195,8 +205,9 @@ fn sorted_positions<R: SortedRow>(rows: &[R]) -> Vec<usize> {
     positions
 }
 
-/// Sorts `chunk` and writes it to an anonymous temporary file, rewound for reading.
-fn write_sorted<R: SortedRow>(chunk: Vec<R>) -> io::Result<File> {
+/// Sorts `chunk` and writes it to an anonymous temporary file, rewound for reading; hands back
+/// the file and the vector, emptied.
+fn write_sorted<R: SortedRow>(mut chunk: Vec<R>) -> io::Result<(File, Vec<R>)> {
     let mut file = tempfile::tempfile()?;
     {
         let mut out = BufWriter::with_capacity(1 << 20, &mut file);
@@ -206,7 +217,8 @@ fn write_sorted<R: SortedRow>(chunk: Vec<R>) -> io::Result<File> {
         out.flush()?;
     }
     file.rewind()?;
-    Ok(file)
+    chunk.clear();
+    Ok((file, chunk))
 }
 
 impl SortedRow for EngagementRecord {

@@ -5,12 +5,14 @@
 //! the unique index is written front to back. An engagement import ends by copying its send rows
 //! into `engagement_sends`, the time-ordered copy the report and the audit read, in that table's
 //! order. Dropping the import (or `abort`) leaves the database as it was.
-//! Rows travel to SQLite as one JSON array per batch (arrays of columns for the two big
-//! tables), which SQLite unpacks faster than sqlx binds one parameter per cell.
+//! Rows travel to SQLite as one JSON array per batch, which SQLite unpacks faster than sqlx binds
+//! one parameter per cell; the two big tables' rows go as arrays of cells in SQLite's binary JSON
+//! ([`super::jsonb`]), so the writer thread has no JSON text to parse.
 
 use serde::Serialize;
 use sqlx::{Sqlite, Transaction};
 
+use super::jsonb::JsonbRows;
 use super::{Store, StoreError};
 use crate::import::engagement::EngagementRecord;
 use crate::import::subscribers::SubscriberRecord;
@@ -55,7 +57,7 @@ pub struct ListImportOutcome {
     pub new: u64,
 }
 
-/// Subscriber rows as JSON arrays in column order (see [`SubscriberRow`]), one row per address
+/// Subscriber rows as JSONB arrays in column order (see [`encode_subscribers`]), one row per address
 /// and list, merged into the table: positional `->>` costs SQLite far less than looking up object
 /// keys or binding twelve parameters a row. Empty cells keep what the table had; a row that
 /// changes nothing is not touched (a re-import leaves `imported_at`).
@@ -63,7 +65,7 @@ const MERGE_SUBSCRIBERS: &str = "insert into subscribers (address, list, source,
      confirm_at, confirm_ip, rating, tags, last_changed_at, extra, imported_at) \
      select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, \
      j.value ->> 6, j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10, j.value ->> 11, ?2 \
-     from jsonb_each(jsonb(?1)) as j where true \
+     from jsonb_each(?1) as j where true \
      on conflict (address, list) do update set source = coalesce(excluded.source, source), status = excluded.status, \
      signup_at = coalesce(excluded.signup_at, signup_at), signup_ip = coalesce(excluded.signup_ip, signup_ip), \
      confirm_at = coalesce(excluded.confirm_at, confirm_at), confirm_ip = coalesce(excluded.confirm_ip, confirm_ip), \
@@ -76,25 +78,44 @@ const MERGE_SUBSCRIBERS: &str = "insert into subscribers (address, list, source,
      coalesce(excluded.extra, extra)) is not (status, source, signup_at, signup_ip, confirm_at, confirm_ip, rating, tags, \
      last_changed_at, extra)";
 
-/// Engagement rows as one JSON array of arrays `[address, type, time, campaign, ip, user_agent]`
-/// per batch: for this narrow table SQLite's JSON functions cost less than binding seven
-/// parameters a row (measured: docs/benchmarks.md). The natural key makes a second import of
+/// Engagement rows as one JSONB array of arrays `[address, type, time, campaign, ip, user_agent]`
+/// per batch (see [`encode_engagement`]): for this narrow table SQLite's JSON functions cost less
+/// than binding seven parameters a row (measured: docs/benchmarks.md). The natural key makes a second import of
 /// the same rows a no-op.
 const INSERT_ENGAGEMENT: &str = "insert into engagement (address, type, occurred_at, campaign, ip, user_agent, imported_at) \
      select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, ?2 \
-     from jsonb_each(jsonb(?1)) as j where true on conflict do nothing";
+     from jsonb_each(?1) as j where true on conflict do nothing";
 
-/// A subscriber row as [`MERGE_SUBSCRIBERS`]'s JSON array. A rating that is not finite goes as
+/// A batch of subscriber or engagement rows encoded for its table's statement (see
+/// [`encode_subscribers`], [`encode_engagement`]). Encoding is apart from writing so that a
+/// caller can encode the next batch while SQLite writes this one.
+pub struct EncodedRows {
+    kind: ListKind,
+    /// The statement that writes them (`?1` the rows, `?2` the import time).
+    sql: &'static str,
+    rows: JsonbRows,
+}
+
+/// Subscriber rows as [`MERGE_SUBSCRIBERS`]'s JSONB arrays. A rating that is not finite goes as
 /// null (JSON has none), so it keeps what the table had.
-struct SubscriberRow<'r>(&'r SubscriberRecord);
-
-impl Serialize for SubscriberRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let r = self.0;
-        let rating = r.rating.filter(|v| v.is_finite());
-        (&r.address, &r.list, &r.source, &r.status, r.signup_at, &r.signup_ip, r.confirm_at, &r.confirm_ip, rating, &r.tags, r.last_changed_at, &r.extra)
-            .serialize(s)
+pub fn encode_subscribers(rows: &[SubscriberRecord]) -> EncodedRows {
+    let mut batch = JsonbRows::default();
+    for r in rows {
+        batch.cell(&r.address).cell(&r.list).cell(r.source.as_ref()).cell(&r.status).cell(r.signup_at).cell(r.signup_ip.as_ref());
+        batch.cell(r.confirm_at).cell(r.confirm_ip.as_ref()).cell(r.rating).cell(r.tags.as_ref()).cell(r.last_changed_at).cell(r.extra.as_ref());
+        batch.end_row();
     }
+    EncodedRows { kind: ListKind::Subscribers, sql: MERGE_SUBSCRIBERS, rows: batch }
+}
+
+/// Engagement rows as [`INSERT_ENGAGEMENT`]'s JSONB arrays.
+pub fn encode_engagement(rows: &[EngagementRecord]) -> EncodedRows {
+    let mut batch = JsonbRows::default();
+    for r in rows {
+        batch.cell(&r.address).cell(r.kind.as_str()).cell(r.occurred_at).cell(r.campaign.as_ref()).cell(r.ip.as_ref()).cell(r.user_agent.as_ref());
+        batch.end_row();
+    }
+    EncodedRows { kind: ListKind::Engagement, sql: INSERT_ENGAGEMENT, rows: batch }
 }
 
 /// The send rows an engagement import added (ids above the largest before it), copied into
@@ -160,37 +181,47 @@ impl ListImport {
     /// Adds valid suppression rows (call with batches of a few thousand) as one JSON array of
     /// objects.
     pub async fn add<T: Serialize>(&mut self, rows: &[T]) -> Result<(), StoreError> {
-        self.expect_kind(matches!(self.kind, ListKind::Suppressions(_)), "suppression")?;
-        self.write_batch(rows).await
+        let ListKind::Suppressions(format) = self.kind else { return self.expect_kind(false, "suppression") };
+        self.write_suppressions(format, rows).await
     }
 
     /// Merges subscriber rows into the table: one row per address and list (folded by the
     /// caller, see `import::external_sort`), in that order.
     pub async fn add_subscribers(&mut self, rows: Vec<SubscriberRecord>) -> Result<(), StoreError> {
-        self.expect_kind(self.kind == ListKind::Subscribers, "subscriber")?;
-        let rows: Vec<SubscriberRow> = rows.iter().map(SubscriberRow).collect();
-        self.write_batch(&rows).await
+        self.add_encoded(encode_subscribers(&rows)).await
     }
 
     /// Inserts engagement rows (in the table's natural order, see the module doc); rows already
     /// present are left alone.
     pub async fn add_engagement(&mut self, rows: Vec<EngagementRecord>) -> Result<(), StoreError> {
-        self.expect_kind(self.kind == ListKind::Engagement, "engagement")?;
-        self.write_batch(&rows).await
+        self.add_encoded(encode_engagement(&rows)).await
     }
 
-    /// Writes one batch, as a JSON array, with the statement of this import's table.
-    async fn write_batch<T: Serialize>(&mut self, rows: &[T]) -> Result<(), StoreError> {
+    /// Writes a batch encoded by [`encode_subscribers`] or [`encode_engagement`], as
+    /// [`ListImport::add_subscribers`] or [`ListImport::add_engagement`] would.
+    pub async fn add_encoded(&mut self, batch: EncodedRows) -> Result<(), StoreError> {
+        self.expect_kind(self.kind == batch.kind, batch.kind.table())?;
+        self.write_jsonb(batch.sql, batch.rows).await
+    }
+
+    /// Writes one batch of suppressions of `format`, as a JSON array of objects.
+    async fn write_suppressions<T: Serialize>(&mut self, format: &'static str, rows: &[T]) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());
         }
         let json = serde_json::to_string(rows).map_err(|e| StoreError::Other { path: self.store.path().to_owned(), message: e.to_string() })?;
-        let query = match self.kind {
-            ListKind::Subscribers => sqlx::query(MERGE_SUBSCRIBERS).bind(json).bind(self.now),
-            ListKind::Engagement => sqlx::query(INSERT_ENGAGEMENT).bind(json).bind(self.now),
-            ListKind::Suppressions(format) => sqlx::query(INSERT_SUPPRESSIONS).bind(json).bind(format).bind(self.now),
-        };
+        let query = sqlx::query(INSERT_SUPPRESSIONS).bind(json).bind(format).bind(self.now);
         let done = query.execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
+        self.inserted += done.rows_affected();
+        Ok(())
+    }
+
+    /// Writes one batch of JSONB rows with `sql` (`?1` the rows, `?2` the import time).
+    async fn write_jsonb(&mut self, sql: &'static str, rows: JsonbRows) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let done = sqlx::query(sql).bind(rows.finish()).bind(self.now).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
         self.inserted += done.rows_affected();
         Ok(())
     }

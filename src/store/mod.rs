@@ -10,6 +10,7 @@ pub mod event;
 pub mod imap;
 pub mod lists;
 pub mod ingest;
+mod jsonb;
 pub mod pipeline;
 pub mod query;
 pub mod reparse;
