@@ -40,13 +40,15 @@ pub fn natural_order(a: &EngagementRecord, b: &EngagementRecord) -> Ordering {
         .then_with(|| a.campaign.as_deref().unwrap_or("").cmp(b.campaign.as_deref().unwrap_or("")))
 }
 
+/// A chunk written to its temporary file, and the chunk's vector, emptied for the next one.
+type Spilled<R> = (File, Vec<R>);
+
 /// Rows being collected.
 pub struct ExternalSort<R: SortedRow> {
     chunk: Vec<R>,
     spilled: Vec<File>,
-    /// The previous chunk, being sorted and written to a temporary file; the thread hands back
-    /// its emptied vector.
-    spilling: Option<JoinHandle<io::Result<(File, Vec<R>)>>>,
+    /// The previous chunk, being sorted and written to a temporary file.
+    spilling: Option<JoinHandle<io::Result<Spilled<R>>>>,
     /// An emptied chunk vector to fill next: reusing it spares allocating (and the kernel
     /// zeroing) a chunk's worth of fresh memory per chunk.
     spare: Option<Vec<R>>,
@@ -207,7 +209,7 @@ fn sorted_positions<R: SortedRow>(rows: &[R]) -> Vec<usize> {
 
 /// Sorts `chunk` and writes it to an anonymous temporary file, rewound for reading; hands back
 /// the file and the vector, emptied.
-fn write_sorted<R: SortedRow>(mut chunk: Vec<R>) -> io::Result<(File, Vec<R>)> {
+fn write_sorted<R: SortedRow>(mut chunk: Vec<R>) -> io::Result<Spilled<R>> {
     let mut file = tempfile::tempfile()?;
     {
         let mut out = BufWriter::with_capacity(1 << 20, &mut file);

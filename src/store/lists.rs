@@ -7,7 +7,7 @@
 //! order. Dropping the import (or `abort`) leaves the database as it was.
 //! Rows travel to SQLite as one JSON array per batch, which SQLite unpacks faster than sqlx binds
 //! one parameter per cell; the two big tables' rows go as arrays of cells in SQLite's binary JSON
-//! ([`super::jsonb`]), so the writer thread has no JSON text to parse.
+//! (module `jsonb`), so the writer thread has no JSON text to parse.
 
 use serde::Serialize;
 use sqlx::{Sqlite, Transaction};

@@ -1,8 +1,8 @@
 //! The SQLite store: one place that opens the database (WAL, busy timeout, foreign keys,
 //! create-if-missing, embedded migrations), batched idempotent ingest, the send log, and the
 //! queries behind `explain`, `unresolved` and `reparse`. All SQL is static and checked at run
-//! time; batches travel as JSON arrays through `json_each`, so a batch costs a handful of
-//! statements whatever its size.
+//! time; batches travel as JSON arrays through `json_each` (the big imports' in SQLite's binary
+//! JSON, module `jsonb`), so a batch costs a handful of statements whatever its size.
 
 pub mod decisions;
 mod error;
