@@ -57,9 +57,9 @@ pub struct ListImportOutcome {
     pub new: u64,
 }
 
-/// Subscriber rows as JSONB arrays in column order (see [`encode_subscribers`]), one row per address
-/// and list, merged into the table: positional `->>` costs SQLite far less than looking up object
-/// keys or binding twelve parameters a row. Empty cells keep what the table had; a row that
+/// Subscriber rows as JSONB arrays in column order (see [`encode_subscribers`]), one row per
+/// address and list, merged into the table: positional `->>` costs SQLite far less than looking up
+/// object keys or binding twelve parameters a row. Empty cells keep what the table had; a row that
 /// changes nothing is not touched (a re-import leaves `imported_at`).
 const MERGE_SUBSCRIBERS: &str = "insert into subscribers (address, list, source, status, signup_at, signup_ip, \
      confirm_at, confirm_ip, rating, tags, last_changed_at, extra, imported_at) \
@@ -80,8 +80,8 @@ const MERGE_SUBSCRIBERS: &str = "insert into subscribers (address, list, source,
 
 /// Engagement rows as one JSONB array of arrays `[address, type, time, campaign, ip, user_agent]`
 /// per batch (see [`encode_engagement`]): for this narrow table SQLite's JSON functions cost less
-/// than binding seven parameters a row (measured: docs/benchmarks.md). The natural key makes a second import of
-/// the same rows a no-op.
+/// than binding seven parameters a row (measured: docs/benchmarks.md). The natural key makes a
+/// second import of the same rows a no-op.
 const INSERT_ENGAGEMENT: &str = "insert into engagement (address, type, occurred_at, campaign, ip, user_agent, imported_at) \
      select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, ?2 \
      from jsonb_each(?1) as j where true on conflict do nothing";
@@ -93,7 +93,14 @@ pub struct EncodedRows {
     kind: ListKind,
     /// The statement that writes them (`?1` the rows, `?2` the import time).
     sql: &'static str,
-    rows: JsonbRows,
+    /// The JSONB array of rows; `None` for no rows.
+    rows: Option<Vec<u8>>,
+}
+
+impl EncodedRows {
+    fn new(kind: ListKind, sql: &'static str, rows: JsonbRows) -> Self {
+        EncodedRows { kind, sql, rows: (!rows.is_empty()).then(|| rows.finish()) }
+    }
 }
 
 /// Subscriber rows as [`MERGE_SUBSCRIBERS`]'s JSONB arrays. A rating that is not finite goes as
@@ -105,7 +112,7 @@ pub fn encode_subscribers(rows: &[SubscriberRecord]) -> EncodedRows {
         batch.cell(r.confirm_at).cell(r.confirm_ip.as_ref()).cell(r.rating).cell(r.tags.as_ref()).cell(r.last_changed_at).cell(r.extra.as_ref());
         batch.end_row();
     }
-    EncodedRows { kind: ListKind::Subscribers, sql: MERGE_SUBSCRIBERS, rows: batch }
+    EncodedRows::new(ListKind::Subscribers, MERGE_SUBSCRIBERS, batch)
 }
 
 /// Engagement rows as [`INSERT_ENGAGEMENT`]'s JSONB arrays.
@@ -115,7 +122,7 @@ pub fn encode_engagement(rows: &[EngagementRecord]) -> EncodedRows {
         batch.cell(&r.address).cell(r.kind.as_str()).cell(r.occurred_at).cell(r.campaign.as_ref()).cell(r.ip.as_ref()).cell(r.user_agent.as_ref());
         batch.end_row();
     }
-    EncodedRows { kind: ListKind::Engagement, sql: INSERT_ENGAGEMENT, rows: batch }
+    EncodedRows::new(ListKind::Engagement, INSERT_ENGAGEMENT, batch)
 }
 
 /// The send rows an engagement import added (ids above the largest before it), copied into
@@ -216,12 +223,10 @@ impl ListImport {
         Ok(())
     }
 
-    /// Writes one batch of JSONB rows with `sql` (`?1` the rows, `?2` the import time).
-    async fn write_jsonb(&mut self, sql: &'static str, rows: JsonbRows) -> Result<(), StoreError> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let done = sqlx::query(sql).bind(rows.finish()).bind(self.now).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
+    /// Writes one JSONB array of rows with `sql` (`?1` the rows, `?2` the import time).
+    async fn write_jsonb(&mut self, sql: &'static str, rows: Option<Vec<u8>>) -> Result<(), StoreError> {
+        let Some(rows) = rows else { return Ok(()) };
+        let done = sqlx::query(sql).bind(rows).bind(self.now).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
         self.inserted += done.rows_affected();
         Ok(())
     }
