@@ -22,7 +22,6 @@ pub(crate) struct JsonbRows {
     rows: Vec<u8>,
     /// The cells of the row being written.
     row: Vec<u8>,
-    count: usize,
 }
 
 /// A value that can be a cell.
@@ -41,12 +40,11 @@ impl JsonbRows {
     pub(crate) fn end_row(&mut self) {
         write_element(&mut self.rows, ARRAY, &self.row);
         self.row.clear();
-        self.count += 1;
     }
 
-    /// Whether no row has been closed yet.
+    /// Whether no row has been closed yet (a closed row is at least its header byte).
     pub(crate) fn is_empty(&self) -> bool {
-        self.count == 0
+        self.rows.is_empty()
     }
 
     /// The batch as one JSONB array (a row left open is dropped).

@@ -188,7 +188,7 @@ impl ListImport {
     /// Adds valid suppression rows (call with batches of a few thousand) as one JSON array of
     /// objects.
     pub async fn add<T: Serialize>(&mut self, rows: &[T]) -> Result<(), StoreError> {
-        let ListKind::Suppressions(format) = self.kind else { return self.expect_kind(false, "suppression") };
+        let ListKind::Suppressions(format) = self.kind else { return Err(self.wrong_kind("suppression")) };
         self.write_suppressions(format, rows).await
     }
 
@@ -207,7 +207,9 @@ impl ListImport {
     /// Writes a batch encoded by [`encode_subscribers`] or [`encode_engagement`], as
     /// [`ListImport::add_subscribers`] or [`ListImport::add_engagement`] would.
     pub async fn add_encoded(&mut self, batch: EncodedRows) -> Result<(), StoreError> {
-        self.expect_kind(self.kind == batch.kind, batch.kind.table())?;
+        if batch.kind != self.kind {
+            return Err(self.wrong_kind(batch.kind.table()));
+        }
         self.write_jsonb(batch.sql, batch.rows).await
     }
 
@@ -232,11 +234,8 @@ impl ListImport {
     }
 
     /// An error for rows of one kind sent to an import of another (a programming error).
-    fn expect_kind(&self, matches: bool, rows: &str) -> Result<(), StoreError> {
-        if matches {
-            return Ok(());
-        }
-        Err(StoreError::Other { path: self.store.path().to_owned(), message: format!("{rows} rows sent to the {} import", self.kind.table()) })
+    fn wrong_kind(&self, rows: &str) -> StoreError {
+        StoreError::Other { path: self.store.path().to_owned(), message: format!("{rows} rows sent to the {} import", self.kind.table()) }
     }
 
     /// Copies the send rows of an engagement import into `engagement_sends`, puts the
