@@ -125,6 +125,35 @@ fn engagement_is_idempotent_and_skips_non_engagement_events() {
     assert_eq!(s.count("select min(id) from engagement where address = 'a@example.com'"), 1);
 }
 
+/// Several files in one import: each file's header is read on its own, rows repeated across
+/// files are one row (the later file's subscriber row wins), and a bad row in any file keeps
+/// every file out, with each bad row named by its own file and line.
+#[test]
+fn several_files_are_one_import() {
+    let s = Sandbox::new();
+    let first = s.file("jan.csv", "email,type,time,campaign\na@example.com,sent,1790812800,c1\nb@example.com,sent,1790812800,c1\n");
+    let second = s.file("feb.csv", "Campaign;Timestamp;Event;Recipient\nc1;1790812800;sent;a@example.com\nc2;1790899200;open;b@example.com\n");
+    let bad = s.file("mar.csv", "email,type,time\nc@example.com,sent,1790985600\nc@example.com,teleported,1790985600\n");
+    let o = s.run(&["import", "engagement", &first, &bad, &second]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("mar.csv:3: type \"teleported\""), "{err}");
+    assert!(err.contains("jan.csv and 2 more files: 1 bad rows of 6; nothing imported"), "{err}");
+    assert_eq!(s.count("select count(*) from engagement"), 0, "all or nothing across the files");
+
+    let j = last_json(&s.run(&["import", "engagement", &first, &second, "--json"]));
+    assert_eq!((j["rows"].as_u64(), j["imported"].as_u64(), j["new"].as_u64()), (Some(4), Some(4), Some(3)));
+    assert_eq!(s.count("select count(*) from engagement where address = 'b@example.com' and type = 'open' and campaign = 'c2'"), 1);
+    assert_eq!(s.count("select count(*) from engagement_sends"), 2);
+
+    let old = s.file("old.csv", "email,status\nx@example.com,subscribed\ny@example.com,subscribed\n");
+    let new = s.file("new.csv", "Email Address,Status\nX@example.com,unsubscribed\n");
+    let o = s.run(&["import", "subscribers", &old, &new, "--list", "news"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("old.csv and 1 more files: 3 rows, 3 imported, 2 new"), "{o:?}");
+    assert_eq!(s.count("select count(*) from subscribers where address = 'x@example.com' and status = 'unsubscribed'"), 1, "the later file wins");
+}
+
 #[test]
 fn every_suppression_format() {
     let s = Sandbox::new();

@@ -44,14 +44,15 @@ pub enum ImportWhat {
     /// CONFIRM_IP, MEMBER_RATING, LAST_CHANGED, TAGS, UNSUB_TIME and CLEAN_TIME are recognised.
     /// Other columns are kept as JSON. An address that is not valid is kept (scoring flags it
     /// with rule invalid-address), not dropped. Rows already present (same address and list)
-    /// are updated.
+    /// are updated. Several files are imported as one: one transaction, later rows winning.
     Subscribers(SubscriberArgs),
     /// Load engagement: sends, opens, clicks, replies, unsubscribes (email, type, time, campaign, ip, user_agent)
     ///
     /// Types are read loosely (sent/delivered, opened, clicked, …); events that are not
     /// engagement (bounce, deferred, dropped, processed …) are skipped and counted. Importing
-    /// the same rows twice adds nothing.
-    Engagement(CsvArgs),
+    /// the same rows twice adds nothing. Several files are imported as one, in one transaction:
+    /// a backfill of many exports goes faster that way than file by file into a large table.
+    Engagement(ListCsvArgs),
     /// Merge an ESP's suppression list (CSV, JSON as the ESP's API returns it, or a plain list)
     ///
     /// ses: CSV `address,BOUNCE|COMPLAINT` (header optional), JSON Lines
@@ -67,7 +68,7 @@ pub enum ImportWhat {
 #[derive(Debug, clap::Args)]
 pub struct SubscriberArgs {
     #[command(flatten)]
-    pub csv: CsvArgs,
+    pub csv: ListCsvArgs,
 
     /// The list of rows that name none (a Mailchimp export is one audience)
     #[arg(long, value_name = "NAME")]
@@ -116,6 +117,22 @@ pub fn run(ctx: &RunContext, args: ImportArgs) -> anyhow::Result<Outcome> {
         ImportWhat::Engagement(args) => import_engagement(ctx, &args),
         ImportWhat::Suppressions(args) => import_suppressions(ctx, &args),
     }
+}
+
+/// The files of a subscriber or engagement import: one or more, imported together.
+#[derive(Debug, clap::Args)]
+pub struct ListCsvArgs {
+    /// The CSV files (comma, semicolon or tab separated, each with its header row), or - for stdin
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Use COLUMN of the files for FIELD (repeatable)
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+
+    /// Print the summary as one JSON object on the last line
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Rows parsed and written per step.
@@ -229,7 +246,21 @@ pub struct ListSummary {
     pub seconds: f64,
 }
 
-/// How importing one file went.
+impl ListSummary {
+    /// Adds the counts of another file of the same import.
+    fn add(&mut self, other: ListSummary) {
+        self.rows += other.rows;
+        self.imported += other.imported;
+        self.new += other.new;
+        self.invalid += other.invalid;
+        self.skipped += other.skipped;
+        for (name, n) in other.skipped_by {
+            *self.skipped_by.entry(name).or_default() += n;
+        }
+    }
+}
+
+/// How importing one file (or the files of one import) went.
 #[derive(Debug, Clone)]
 pub enum FileOutcome {
     Imported(ListSummary),
@@ -493,7 +524,7 @@ where
 }
 
 /// Runs an import command: opens the store, imports, prints the summary.
-fn run_import<F>(ctx: &RunContext, file: &Path, json: bool, import: F) -> anyhow::Result<Outcome>
+fn run_import<F>(ctx: &RunContext, file: &str, json: bool, import: F) -> anyhow::Result<Outcome>
 where
     F: AsyncFnOnce(&Store) -> anyhow::Result<FileOutcome>,
 {
@@ -506,7 +537,8 @@ where
     })?;
     match outcome {
         FileOutcome::Imported(summary) => {
-            print_list_summary(&file.display().to_string(), &summary, json)?;
+            // The import is committed by now; say so if only its summary cannot be printed.
+            print_list_summary(file, &summary, json).context("imported, but printing the summary failed")?;
             Ok(Outcome::Clean)
         }
         FileOutcome::Rejected { .. } => Ok(Outcome::SomeFailed),
@@ -555,66 +587,93 @@ fn mapping_for(headers: &[String], name: &str, fields: &[import::FieldSpec], map
 
 fn import_subscribers(ctx: &RunContext, args: &SubscriberArgs) -> anyhow::Result<Outcome> {
     let defaults = subscribers::Defaults { list: args.list.clone(), status: args.status.clone() };
-    run_import(ctx, &args.csv.file, args.csv.json, async |store: &Store| subscribers_into(store, &args.csv.file, &args.csv.map, &defaults, ctx.now).await)
+    run_import(ctx, &files_label(&args.csv.files), args.csv.json, async |store: &Store| {
+        subscribers_into(store, &args.csv.files, &args.csv.map, &defaults, ctx.now).await
+    })
 }
 
-fn import_engagement(ctx: &RunContext, args: &CsvArgs) -> anyhow::Result<Outcome> {
-    run_import(ctx, &args.file, args.json, async |store: &Store| engagement_into(store, &args.file, &args.map, ctx.now).await)
+fn import_engagement(ctx: &RunContext, args: &ListCsvArgs) -> anyhow::Result<Outcome> {
+    run_import(ctx, &files_label(&args.files), args.json, async |store: &Store| engagement_into(store, &args.files, &args.map, ctx.now).await)
 }
 
 fn import_suppressions(ctx: &RunContext, args: &SuppressionArgs) -> anyhow::Result<Outcome> {
-    run_import(ctx, &args.csv.file, args.csv.json, async |store: &Store| {
+    run_import(ctx, &args.csv.file.display().to_string(), args.csv.json, async |store: &Store| {
         suppressions_into(store, &args.csv.file, args.format, &args.csv.map, args.reason.as_deref(), ctx.now).await
     })
 }
 
-/// Imports a subscriber CSV into `store` (one transaction), sorted and folded by address and list
-/// first (see [`sorted_list_import`]).
-pub async fn subscribers_into(store: &Store, path: &Path, map: &[String], defaults: &subscribers::Defaults, now: i64) -> anyhow::Result<FileOutcome> {
-    let name = path.display().to_string();
-    let mut reader = open_csv(path)?;
-    let (headers, mapping) = mapped(&mut reader, &name, subscribers::FIELDS, map)?;
-    let rows = csv_rows(reader, name.clone());
-    sorted_list_import(store, ListKind::Subscribers, &name, now, rows, ParseOn::Threads, |row| {
-        let record = subscribers::record(&mapping, &headers, row, defaults)?;
-        Ok(Parsed::Import { valid: record.valid, record })
-    })
-    .await
-}
-
-/// Imports an engagement CSV into `store` (one transaction), sorted into the table's order
-/// first (see [`sorted_list_import`]).
-pub async fn engagement_into(store: &Store, path: &Path, map: &[String], now: i64) -> anyhow::Result<FileOutcome> {
-    let name = path.display().to_string();
-    let mut reader = open_csv(path)?;
-    let (_, mapping) = mapped(&mut reader, &name, engagement::FIELDS, map)?;
-    let rows = csv_rows(reader, name.clone());
-    sorted_list_import(store, ListKind::Engagement, &name, now, rows, ParseOn::ThisThread, |row| {
-        Ok(match engagement::record(&mapping, row)? {
-            EngagementRow::Engagement(record) => Parsed::Import { valid: record.valid, record },
-            EngagementRow::Skipped(kind) => Parsed::Skip(kind),
+/// Imports subscriber CSVs into `store` (one transaction), sorted and folded by address and list
+/// first (see [`sorted_list_import`]): rows of one address and list fold in file order, then row
+/// order, later cells winning.
+pub async fn subscribers_into(store: &Store, paths: &[PathBuf], map: &[String], defaults: &subscribers::Defaults, now: i64) -> anyhow::Result<FileOutcome> {
+    sorted_list_import(store, ListKind::Subscribers, paths, now, ParseOn::Threads, |reader, name| {
+        let (headers, mapping) = mapped(reader, name, subscribers::FIELDS, map)?;
+        Ok(move |row: &csv::StringRecord| {
+            let record = subscribers::record(&mapping, &headers, row, defaults)?;
+            Ok(Parsed::Import { valid: record.valid, record })
         })
     })
     .await
 }
 
-/// Runs one list import whose rows are sorted into the table's key order first (spilling to
-/// temporary files, rows of one key folded), then written front to back in one transaction
-/// while the next batch is merged. With any bad row nothing is written.
-async fn sorted_list_import<R: ListRows>(
+/// Imports engagement CSVs into `store` (one transaction), sorted into the table's order first
+/// (see [`sorted_list_import`]).
+pub async fn engagement_into(store: &Store, paths: &[PathBuf], map: &[String], now: i64) -> anyhow::Result<FileOutcome> {
+    sorted_list_import(store, ListKind::Engagement, paths, now, ParseOn::ThisThread, |reader, name| {
+        let (_, mapping) = mapped(reader, name, engagement::FIELDS, map)?;
+        Ok(move |row: &csv::StringRecord| {
+            Ok(match engagement::record(&mapping, row)? {
+                EngagementRow::Engagement(record) => Parsed::Import { valid: record.valid, record },
+                EngagementRow::Skipped(kind) => Parsed::Skip(kind),
+            })
+        })
+    })
+    .await
+}
+
+/// How the files of an import are named in its summary: the file, or the first and how many more.
+fn files_label(paths: &[PathBuf]) -> String {
+    match paths {
+        [] => String::new(),
+        [one] => one.display().to_string(),
+        [first, rest @ ..] => format!("{} and {} more files", first.display(), rest.len()),
+    }
+}
+
+/// Runs one list import of one or more files whose rows are sorted into the table's key order
+/// first (spilling to temporary files, rows of one key folded in file order, then row order),
+/// then written front to back in one transaction while the next batch is merged. `parser_for`
+/// reads a file's header row and gives the parser of its rows. With any bad row in any file
+/// nothing is written; every bad row of every file is reported.
+async fn sorted_list_import<R: ListRows, P>(
     store: &Store,
     kind: ListKind,
-    file: &str,
+    paths: &[PathBuf],
     now: i64,
-    rows: impl Iterator<Item = Numbered> + Send,
     parse_on: ParseOn,
-    parse: impl Fn(&csv::StringRecord) -> Result<Parsed<R>, String> + Sync,
-) -> anyhow::Result<FileOutcome> {
+    parser_for: impl Fn(&mut csv::Reader<Box<dyn Read + Send>>, &str) -> anyhow::Result<P>,
+) -> anyhow::Result<FileOutcome>
+where
+    P: Fn(&csv::StringRecord) -> Result<Parsed<R>, String> + Sync,
+{
     let started = std::time::Instant::now();
+    let file = files_label(paths);
     let mut sort = ExternalSort::default();
-    let (mut summary, bad) = collect_rows(&mut |row| sort.push(row), rows, file, parse_on, parse)?;
+    let mut summary = ListSummary::default();
+    let mut bad = Vec::new();
+    for path in paths {
+        let name = path.display().to_string();
+        let mut reader = open_csv(path)?;
+        let parse = parser_for(&mut reader, &name)?;
+        // After a bad row the remaining files are only checked, so that every bad row is reported.
+        let checking_only = !bad.is_empty();
+        let mut sink = |row| if checking_only { Ok(()) } else { sort.push(row) };
+        let (file_summary, file_bad) = collect_rows(&mut sink, csv_rows(reader, name.clone()), &name, parse_on, parse)?;
+        summary.add(file_summary);
+        bad.extend(file_bad);
+    }
     if !bad.is_empty() {
-        report_bad(file, &bad, summary.rows);
+        report_bad(&file, &bad, summary.rows);
         return Ok(FileOutcome::Rejected { bad: bad.len(), rows: summary.rows });
     }
     let sorted = sort.finish().with_context(|| format!("{file}: sorting"))?;
@@ -628,6 +687,8 @@ async fn sorted_list_import<R: ListRows>(
         written?;
         next = prepared?;
     }
+    // The sort's spill files (as large as the rows) go before the commit's checkpoint needs room.
+    drop(batches);
     tracing::debug!("{file}: rows written after {:.2} s", started.elapsed().as_secs_f64());
     summary.new = import.finish().await?.new;
     summary.seconds = started.elapsed().as_secs_f64();

@@ -164,9 +164,9 @@ async fn import_source(ctx: &RunContext, store: &Store, source: &SourceConfig, s
         (SourceKind::Sends, _) => sends_into(ctx, store, path, &source.map).await,
         (SourceKind::Subscribers, _) => {
             let defaults = Defaults { list: source.list.clone(), status: source.status.clone() };
-            subscribers_into(store, path, &source.map, &defaults, ctx.now).await
+            subscribers_into(store, std::slice::from_ref(path), &source.map, &defaults, ctx.now).await
         }
-        (SourceKind::Engagement, _) => engagement_into(store, path, &source.map, ctx.now).await,
+        (SourceKind::Engagement, _) => engagement_into(store, std::slice::from_ref(path), &source.map, ctx.now).await,
         (SourceKind::Suppressions, Some(format)) => suppressions_into(store, path, format, &source.map, source.reason.as_deref(), ctx.now).await,
         (SourceKind::Suppressions, None) | (SourceKind::Messages, _) => return Ok(()), // refused by the config check / ingested later
     };

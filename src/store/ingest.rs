@@ -270,9 +270,8 @@ impl IngestTransaction {
         self.messages
     }
 
-    /// Puts the connection's cache back and commits.
-    pub async fn commit(mut self) -> Result<(), StoreError> {
-        sqlx::query(super::CACHE_SIZE_PRAGMA).execute(&mut *self.tx).await.map_err(|e| self.store.error(e))?;
+    /// Commits (the pool puts the connection's cache back when it returns).
+    pub async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await.map_err(|e| self.store.error(e))
     }
 }

@@ -62,8 +62,10 @@ macro_rules! cache_size_kib {
     };
 }
 
-/// Restores the usual cache size after statements that wanted another.
-const CACHE_SIZE_PRAGMA: &str = concat!("pragma cache_size = ", cache_size_kib!());
+/// A connection's usual settings, put back each time it returns to the pool: an ingest or an
+/// import raises the page cache for its transaction (and an import the sorter's helper threads),
+/// and a transaction dropped on an error must not leave those on a pooled connection.
+const USUAL_SETTINGS: &str = concat!("pragma cache_size = ", cache_size_kib!(), "; pragma threads = 0");
 
 impl Store {
     /// Opens (creating if missing) and migrates the database at `path`.
@@ -89,6 +91,7 @@ impl Store {
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(options.busy_timeout + Duration::from_secs(30))
+            .after_release(|conn, _| Box::pin(async move { sqlx::raw_sql(USUAL_SETTINGS).execute(conn).await.map(|_| true) }))
             .connect_with(connect)
             .await
             .map_err(|e| StoreError::from_sqlx(path, options.busy_timeout, e))?;
@@ -166,4 +169,33 @@ pub fn digest_from_hex(s: &str) -> Option<Digest> {
         out[i] = u8::try_from(hi * 16 + lo).ok()?;
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lists::ListKind;
+    use super::*;
+
+    /// The settings of the pool's only connection, as the next user gets it.
+    async fn settings(store: &Store) -> (i64, i64) {
+        let cache = sqlx::query_scalar("pragma cache_size").fetch_one(store.pool()).await.unwrap();
+        let threads = sqlx::query_scalar("pragma threads").fetch_one(store.pool()).await.unwrap();
+        (cache, threads)
+    }
+
+    #[tokio::test]
+    async fn a_transaction_dropped_on_an_error_leaves_its_connection_as_usual() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = StoreOptions { max_connections: 1, ..StoreOptions::default() };
+        let store = Store::open(&dir.path().join("t.db"), &options).await.unwrap();
+        let usual = settings(&store).await;
+        assert_eq!(usual, (-32768, 0));
+        drop(store.begin_ingest().await.unwrap());
+        assert_eq!(settings(&store).await, usual, "after an ingest transaction's 256 MiB cache");
+        drop(store.begin_list_import(ListKind::Subscribers, 7).await.unwrap());
+        assert_eq!(settings(&store).await, usual, "after an import's 256 MiB cache");
+        let import = store.begin_list_import(ListKind::Engagement, 7).await.unwrap();
+        import.finish().await.unwrap();
+        assert_eq!(settings(&store).await, usual, "after the sort of a finished engagement import");
+    }
 }
