@@ -211,7 +211,10 @@ impl Store {
     /// pooled connection taking turns as the writer each would grow the ingest's page cache.
     pub async fn digest_lookup(&self) -> Result<DigestLookup, StoreError> {
         use sqlx::ConnectOptions;
-        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&self.path).busy_timeout(self.busy_timeout);
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&self.path)
+            .busy_timeout(self.busy_timeout)
+            .log_slow_statements(log::LevelFilter::Debug, super::SLOW_STATEMENT);
         let conn = options.connect().await.map_err(|e| self.error(e))?;
         Ok(DigestLookup { store: self.clone(), conn })
     }

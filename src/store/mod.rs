@@ -22,6 +22,7 @@ mod sendindex;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use sqlx::ConnectOptions as _;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use error::StoreError;
@@ -67,6 +68,9 @@ macro_rules! cache_size_kib {
 /// and a transaction dropped on an error must not leave those on a pooled connection.
 const USUAL_SETTINGS: &str = concat!("pragma cache_size = ", cache_size_kib!(), "; pragma threads = 0");
 
+/// Statements slower than this are logged (at debug level, with their SQL).
+const SLOW_STATEMENT: Duration = Duration::from_secs(1);
+
 impl Store {
     /// Opens (creating if missing) and migrates the database at `path`.
     pub async fn open(path: &Path, options: &StoreOptions) -> Result<Store, StoreError> {
@@ -85,6 +89,9 @@ impl Store {
             .busy_timeout(options.busy_timeout)
             .pragma("cache_size", cache_size_kib!())
             .pragma("wal_autocheckpoint", "8192") // checkpoint every 32 MiB of WAL, not every 4
+            // A bulk statement of an import runs for seconds by design: sqlx's warning with the
+            // whole SQL would reach every cron mail. At debug level (-vv) it is still there.
+            .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT)
             // 16 KiB pages for a new database (an existing one keeps its own): a bulk import of
             // millions of rows is about a fifth faster than with 4 KiB pages (docs/benchmarks.md).
             .page_size(16384);
