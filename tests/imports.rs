@@ -154,6 +154,20 @@ fn several_files_are_one_import() {
     assert_eq!(s.count("select count(*) from subscribers where address = 'x@example.com' and status = 'unsubscribed'"), 1, "the later file wins");
 }
 
+/// A full disk under standard output: the import is committed, and the error says both that and
+/// what failed (`/dev/full` refuses every write).
+#[test]
+fn a_summary_that_cannot_be_printed_says_the_import_is_done() {
+    let s = Sandbox::new();
+    let csv = s.file("subs.csv", "email\na@example.com\nb@example.com\n");
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full (Linux)");
+    let o = s.command(&["import", "subscribers", &csv]).stdout(full).output().expect("run listhygiene");
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("imported, but printing the summary failed: writing to standard output: No space left on device"), "{err}");
+    assert_eq!(s.count("select count(*) from subscribers"), 2, "the import itself is committed");
+}
+
 #[test]
 fn every_suppression_format() {
     let s = Sandbox::new();

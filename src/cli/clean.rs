@@ -111,7 +111,7 @@ impl Staged {
 }
 
 fn print_summary(input: &Path, s: &Summary, json: bool) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = storage::stdout();
     if json {
         storage::json_line(&mut out, s)?;
     } else {
@@ -131,5 +131,5 @@ fn print_summary(input: &Path, s: &Summary, json: bool) -> anyhow::Result<()> {
             writeln!(out, "{} rows had no readable address in column {} and were kept", c.unreadable, c.email_column + 1)?;
         }
     }
-    out.flush().context("writing to stdout")
+    Ok(out.flush()?)
 }

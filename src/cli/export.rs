@@ -71,7 +71,7 @@ pub fn run(ctx: &RunContext, args: ExportArgs, quiet: bool) -> anyhow::Result<Ou
     })?;
     let line = summary_line(&report);
     if report.path.is_some() {
-        let mut out = std::io::stdout().lock();
+        let mut out = storage::stdout();
         writeln!(out, "{line}")?;
         out.flush()?;
     } else if !quiet {
@@ -97,7 +97,7 @@ pub async fn export(store: &Store, job: &ExportJob, now: i64) -> anyhow::Result<
             file.persist(path).with_context(|| format!("cannot move the export into place at {}", path.display()))?;
             written
         }
-        None => write_rows(&mut reader, job.format, std::io::stdout().lock()).await?.1,
+        None => write_rows(&mut reader, job.format, storage::stdout()).await?.1,
     };
     let upto = reader.upto;
     reader.close().await?;

@@ -188,7 +188,7 @@ fn import_sends(ctx: &RunContext, args: &CsvArgs) -> anyhow::Result<Outcome> {
         import.add(&batch).await?;
         let outcome = import.finish(rows, &resolver).await?;
         store.close().await;
-        let mut out = std::io::stdout().lock();
+        let mut out = storage::stdout();
         if args.json {
             storage::json_line(&mut out, &outcome)?;
         } else {
@@ -546,13 +546,13 @@ where
 }
 
 fn print_list_summary(file: &str, s: &ListSummary, json: bool) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = storage::stdout();
     if json {
         storage::json_line(&mut out, s)?;
     } else {
         writeln!(out, "{file}: {}", describe(s))?;
     }
-    out.flush().context("writing to stdout")
+    Ok(out.flush()?)
 }
 
 /// `N rows, N imported, N new; …` for summaries.

@@ -4,7 +4,6 @@
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -88,13 +87,13 @@ pub(crate) fn summary_line(c: &IngestCounts, errors: u64, seconds: f64) -> Strin
 }
 
 fn print_summary(s: &Summary, json: bool) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = storage::stdout();
     if json {
         storage::json_line(&mut out, s)?;
     } else {
         writeln!(out, "{}", summary_line(&s.counts, s.errors, s.seconds))?;
     }
-    out.flush().context("writing to stdout")
+    Ok(out.flush()?)
 }
 
 fn warn_unparsed(totals: &RunTotals) {

@@ -197,8 +197,8 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 /// Opens `-o FILE` or stdout for results.
 pub fn output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn std::io::Write>> {
     Ok(match path {
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-        Some(p) if p.as_os_str() == "-" => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        None => Box::new(std::io::BufWriter::new(storage::stdout())),
+        Some(p) if p.as_os_str() == "-" => Box::new(std::io::BufWriter::new(storage::stdout())),
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
         )),

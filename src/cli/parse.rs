@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::time::Instant;
 
-use anyhow::Context;
 use serde::Serialize;
 
 use super::{parallel, Outcome, RunContext};
@@ -61,8 +60,8 @@ pub fn run(ctx: &RunContext, args: ParseArgs) -> anyhow::Result<Outcome> {
             serde_json::to_writer(&mut out, &line)
         };
         // An I/O failure inside serde_json (a closed pipe) must stay an io::Error.
-        written.map_err(std::io::Error::from).context("writing to stdout")?;
-        out.write_all(b"\n").context("writing to stdout")
+        written.map_err(std::io::Error::from)?;
+        Ok(out.write_all(b"\n")?)
     };
     let inputs = source::read_inputs(&args.paths);
     if threads == 1 {
@@ -72,7 +71,7 @@ pub fn run(ctx: &RunContext, args: ParseArgs) -> anyhow::Result<Outcome> {
     } else {
         parallel::in_order(inputs, threads, |item| parse_one(item, &options), &mut write)?;
     }
-    out.flush().context("writing to stdout")?;
+    out.flush()?;
     Ok(Outcome::from_failures(failures))
 }
 

@@ -44,7 +44,7 @@ pub fn run(ctx: &RunContext, args: ReparseArgs, quiet: bool) -> anyhow::Result<O
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = storage::stdout();
     if args.json {
         storage::json_line(&mut out, &counts)?;
     } else {

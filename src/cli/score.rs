@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use serde::Serialize;
 
 use super::{storage, Outcome, RunContext};
@@ -59,7 +58,7 @@ pub fn run(ctx: &RunContext, args: &ScoreArgs) -> anyhow::Result<Outcome> {
     let rt = storage::runtime()?;
     let summary = rt.block_on(async {
         let store = open_for_scoring(ctx).await?;
-        let mut out = std::io::stdout().lock();
+        let mut out = storage::stdout();
         let summary = score_all(&store, &ctx.config.policy, ctx.now, args.dry_run, |change| print_change(&mut out, change, args.json)).await;
         store.close().await;
         summary
@@ -88,7 +87,7 @@ pub async fn score_all(store: &Store, policy: &Policy, now: i64, dry_run: bool, 
         summary.changes += 1;
         match writer.as_mut() {
             Some(w) => w.add(change).await?,
-            None => on_change(&change).context("writing to stdout")?,
+            None => on_change(&change)?,
         }
     }
     if let Some(w) = writer {
@@ -137,7 +136,7 @@ fn print_change(out: &mut dyn Write, change: &Change, json: bool) -> std::io::Re
 }
 
 fn print_summary(s: &ScoreSummary, json: bool) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = storage::stdout();
     if json {
         storage::json_line(&mut out, s)?;
     } else {
@@ -157,5 +156,5 @@ fn print_summary(s: &ScoreSummary, json: bool) -> anyhow::Result<()> {
             s.seconds
         )?;
     }
-    out.flush().context("writing to stdout")
+    Ok(out.flush()?)
 }

@@ -1,5 +1,6 @@
 //! What the database commands share: the runtime, opening the store with the configured options,
-//! the recipient-token secret and the resolver built from `[resolve]`.
+//! the recipient-token secret, the resolver built from `[resolve]`, and standard output whose
+//! write errors say they are standard output's.
 
 use std::time::Duration;
 
@@ -57,4 +58,28 @@ pub fn json_line<T: serde::Serialize>(out: &mut dyn std::io::Write, value: &T) -
     let text = serde_json::to_string(value)?;
     writeln!(out, "{text}")?;
     Ok(())
+}
+
+/// Standard output, locked. A failed write (a full disk, a closed pipe) says that it was writing
+/// to standard output, where a bare "No space left on device" would leave the user guessing;
+/// the error keeps its kind, so a closed pipe is still recognised as one.
+pub fn stdout() -> Stdout {
+    Stdout(std::io::stdout().lock())
+}
+
+/// See [`stdout`].
+pub struct Stdout(std::io::StdoutLock<'static>);
+
+impl std::io::Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf).map_err(writing_stdout)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush().map_err(writing_stdout)
+    }
+}
+
+fn writing_stdout(e: std::io::Error) -> std::io::Error {
+    std::io::Error::new(e.kind(), format!("writing to standard output: {e}"))
 }

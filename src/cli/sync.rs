@@ -262,13 +262,13 @@ fn take_lock(db: &Path) -> anyhow::Result<Option<File>> {
 }
 
 fn print_summary(s: &SyncSummary, json: bool, lock: &Path) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = storage::stdout();
     if json {
         storage::json_line(&mut out, s)?;
     } else {
         writeln!(out, "{}", summary_text(s, lock))?;
     }
-    out.flush().context("writing to stdout")
+    Ok(out.flush()?)
 }
 
 /// The one summary line.

@@ -46,7 +46,7 @@ struct Verified<'a> {
 
 pub fn run(ctx: &RunContext, args: TokenArgs) -> anyhow::Result<Outcome> {
     let key = required_key(ctx)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = storage::stdout();
     match args.command {
         TokenCommand::Mint { address, campaign } => {
             let address = EmailAddress::parse(&address).with_context(|| format!("address {address:?}"))?;

@@ -228,7 +228,7 @@ fn finish(results: Vec<(String, AccountResult)>, started: Instant, json: bool) -
 }
 
 fn print_summary(s: &Summary, json: bool) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = storage::stdout();
     if json {
         storage::json_line(&mut out, s)?;
     } else {
