@@ -101,7 +101,14 @@ pub struct CsvArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
-    /// Use COLUMN of the file for FIELD (repeatable)
+    #[command(flatten)]
+    pub options: CsvOptions,
+}
+
+/// What every CSV import takes besides its files.
+#[derive(Debug, clap::Args)]
+pub struct CsvOptions {
+    /// Use COLUMN of the file (of each file) for FIELD (repeatable)
     #[arg(long = "map", value_name = "COLUMN=FIELD")]
     pub map: Vec<String>,
 
@@ -126,13 +133,8 @@ pub struct ListCsvArgs {
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
 
-    /// Use COLUMN of the files for FIELD (repeatable)
-    #[arg(long = "map", value_name = "COLUMN=FIELD")]
-    pub map: Vec<String>,
-
-    /// Print the summary as one JSON object on the last line
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub options: CsvOptions,
 }
 
 /// Rows parsed and written per step.
@@ -141,12 +143,7 @@ const BATCH: usize = 2000;
 fn import_sends(ctx: &RunContext, args: &CsvArgs) -> anyhow::Result<Outcome> {
     let name = args.file.display().to_string();
     let mut reader = open_csv(&args.file)?;
-    let headers: Vec<String> = reader.headers().with_context(|| format!("{name}: cannot read the header row"))?.iter().map(str::to_owned).collect();
-    let overrides = import::parse_overrides(&args.map)?;
-    let mapping = import::map_headers(&headers, sends::FIELDS, &overrides).with_context(|| name.clone())?;
-    if !mapping.unused.is_empty() {
-        tracing::info!("{name}: ignoring columns {}", mapping.unused.join(", "));
-    }
+    let (_, mapping) = mapped(&mut reader, &name, sends::FIELDS, &args.options.map)?;
     let resolver = storage::resolver(&ctx.config.resolve)?;
     let pattern = ctx.config.parse_options().unsubscribe_token;
     let rt = storage::runtime()?;
@@ -189,7 +186,7 @@ fn import_sends(ctx: &RunContext, args: &CsvArgs) -> anyhow::Result<Outcome> {
         let outcome = import.finish(rows, &resolver).await?;
         store.close().await;
         let mut out = storage::stdout();
-        if args.json {
+        if args.options.json {
             storage::json_line(&mut out, &outcome)?;
         } else {
             writeln!(
@@ -587,18 +584,20 @@ fn mapping_for(headers: &[String], name: &str, fields: &[import::FieldSpec], map
 
 fn import_subscribers(ctx: &RunContext, args: &SubscriberArgs) -> anyhow::Result<Outcome> {
     let defaults = subscribers::Defaults { list: args.list.clone(), status: args.status.clone() };
-    run_import(ctx, &files_label(&args.csv.files), args.csv.json, async |store: &Store| {
-        subscribers_into(store, &args.csv.files, &args.csv.map, &defaults, ctx.now).await
+    run_import(ctx, &files_label(&args.csv.files), args.csv.options.json, async |store: &Store| {
+        subscribers_into(store, &args.csv.files, &args.csv.options.map, &defaults, ctx.now).await
     })
 }
 
 fn import_engagement(ctx: &RunContext, args: &ListCsvArgs) -> anyhow::Result<Outcome> {
-    run_import(ctx, &files_label(&args.files), args.json, async |store: &Store| engagement_into(store, &args.files, &args.map, ctx.now).await)
+    run_import(ctx, &files_label(&args.files), args.options.json, async |store: &Store| {
+        engagement_into(store, &args.files, &args.options.map, ctx.now).await
+    })
 }
 
 fn import_suppressions(ctx: &RunContext, args: &SuppressionArgs) -> anyhow::Result<Outcome> {
-    run_import(ctx, &args.csv.file.display().to_string(), args.csv.json, async |store: &Store| {
-        suppressions_into(store, &args.csv.file, args.format, &args.csv.map, args.reason.as_deref(), ctx.now).await
+    run_import(ctx, &args.csv.file.display().to_string(), args.csv.options.json, async |store: &Store| {
+        suppressions_into(store, &args.csv.file, args.format, &args.csv.options.map, args.reason.as_deref(), ctx.now).await
     })
 }
 
