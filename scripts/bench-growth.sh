@@ -12,13 +12,19 @@
 # BENCH_STEPS="…" runs only the steps named (in that order); import_engagement_together imports
 # the engagement files with one command (one sort, one transaction) instead of one by one.
 # Usage: scripts/bench-growth.sh [BIG_SCALE [SMALL_SCALE]]   (defaults 10 and 1; BENCH_DIR=… for
-# the data, about 40 GB free at 10; BENCH_KEEP=1 keeps data sets and databases)
+# the data, about 40 GB free at 10; BENCH_KEEP=1 keeps data sets and databases; BENCH_BIN=… a
+# binary to measure instead of a fresh release build)
 set -euo pipefail
 BIG=${1:-10}
 SMALL=${2:-1}
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
-BIN=$PWD/target/release/listhygiene
+# BENCH_BIN=… measures a given binary (a build kept aside: target/ may be rebuilt meanwhile).
+if [[ -n ${BENCH_BIN:-} ]]; then
+    BIN=$(realpath "$BENCH_BIN")
+else
+    cargo build --release --quiet
+    BIN=$PWD/target/release/listhygiene
+fi
 DIR=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$DIR"/out
 [[ ${BENCH_KEEP:-} == 1 ]] || trap 'rm -rf "$DIR"/small "$DIR"/big "$DIR"/*.db* "$DIR"/out' EXIT

@@ -152,6 +152,10 @@ fn several_files_are_one_import() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("old.csv and 1 more files: 3 rows, 3 imported, 2 new"), "{o:?}");
     assert_eq!(s.count("select count(*) from subscribers where address = 'x@example.com' and status = 'unsubscribed'"), 1, "the later file wins");
+
+    let o = s.run(&["import", "subscribers", "-", &new, "-"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("- (standard input) can be given only once"), "{}", stderr(&o));
 }
 
 /// A full disk under standard output: the import is committed, and the error says both that and

@@ -199,12 +199,17 @@ fn machine_opens_are_told_apart_in_the_database() {
     let s = Sandbox::new();
     let subscribers = s.file(
         "subs.csv",
-        "email,signup_at\nmpp@x.example,2026-01-01\nscanner@x.example,2026-01-01\nhuman@x.example,2026-01-01\nua@x.example,2026-01-01\n",
+        "email,signup_at\nmpp@x.example,2026-01-01\nscanner@x.example,2026-01-01\nhuman@x.example,2026-01-01\nua@x.example,2026-01-01\n\
+         logged@x.example,2026-01-01\n",
     );
     s.ok(&["import", "subscribers", &subscribers]);
     let mut rows = String::from("email,type,time,campaign,ip,user_agent\n");
+    let mut send_log = String::from("message_id,recipient,sent_at\n");
     for month in 1..=6 {
         let sent = format!("2026-0{month}-15T09:30:00Z");
+        // logged@'s sends are only in the send log; a scanner clicks 3 s after each.
+        send_log.push_str(&format!("<m{month}@sender.example>,logged@x.example,{sent}\n"));
+        rows.push_str(&format!("logged@x.example,click,2026-0{month}-15T09:30:03Z,c{month},203.0.113.5,Scanner\n"));
         for who in ["mpp", "scanner", "human", "ua"] {
             rows.push_str(&format!("{who}@x.example,send,{sent},c{month},,\n"));
         }
@@ -216,10 +221,12 @@ fn machine_opens_are_told_apart_in_the_database() {
     rows.push_str("human@x.example,open,2026-06-15T18:00:00Z,c6,198.51.100.20,Thunderbird\n");
     let engagement = s.file("engagement.csv", &rows);
     s.ok(&["import", "engagement", &engagement]);
+    let send_log = s.file("sends.csv", &send_log);
+    s.ok(&["import", "sends", &send_log]);
     let j = last_json(&s.run(&["score", "--json"]));
-    assert_eq!(j["by_rule"]["never-engaged"].as_u64(), Some(3), "{j}");
+    assert_eq!(j["by_rule"]["never-engaged"].as_u64(), Some(4), "{j}");
     let explain = |address: &str| last_json(&s.run(&["explain", address, "--json"]));
-    for address in ["mpp@x.example", "scanner@x.example", "ua@x.example"] {
+    for address in ["mpp@x.example", "scanner@x.example", "ua@x.example", "logged@x.example"] {
         let e = explain(address);
         assert_eq!(e["decision"]["rule_id"], "never-engaged", "{address}: {e}");
         assert!(e["decision"]["explanation"].as_str().unwrap_or("").contains("machine opens/clicks"), "{e}");

@@ -137,6 +137,17 @@ pub struct ListCsvArgs {
     pub options: CsvOptions,
 }
 
+impl ListCsvArgs {
+    /// The files, once it is known that standard input is among them at most once (a second
+    /// `-` would find it already read and fail on its missing header).
+    fn checked_files(&self) -> anyhow::Result<&[PathBuf]> {
+        if self.files.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+            anyhow::bail!("- (standard input) can be given only once");
+        }
+        Ok(&self.files)
+    }
+}
+
 /// Rows parsed and written per step.
 const BATCH: usize = 2000;
 
@@ -584,14 +595,16 @@ fn mapping_for(headers: &[String], name: &str, fields: &[import::FieldSpec], map
 
 fn import_subscribers(ctx: &RunContext, args: &SubscriberArgs) -> anyhow::Result<Outcome> {
     let defaults = subscribers::Defaults { list: args.list.clone(), status: args.status.clone() };
-    run_import(ctx, &files_label(&args.csv.files), args.csv.options.json, async |store: &Store| {
-        subscribers_into(store, &args.csv.files, &args.csv.options.map, &defaults, ctx.now).await
+    let files = args.csv.checked_files()?;
+    run_import(ctx, &files_label(files), args.csv.options.json, async |store: &Store| {
+        subscribers_into(store, files, &args.csv.options.map, &defaults, ctx.now).await
     })
 }
 
 fn import_engagement(ctx: &RunContext, args: &ListCsvArgs) -> anyhow::Result<Outcome> {
-    run_import(ctx, &files_label(&args.files), args.options.json, async |store: &Store| {
-        engagement_into(store, &args.files, &args.options.map, ctx.now).await
+    let files = args.checked_files()?;
+    run_import(ctx, &files_label(files), args.options.json, async |store: &Store| {
+        engagement_into(store, files, &args.options.map, ctx.now).await
     })
 }
 

@@ -62,6 +62,49 @@ pub struct Engagement {
     pub first_unsubscribe_id: Option<i64>,
 }
 
+/// The opens and clicks of an address that only their timing can show to be a machine's (the
+/// store has already counted the ones whose User-Agent or IP gives them away), and the times of
+/// the sends they are measured against, from the engagement log and the send log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Timing {
+    pub opens: Vec<i64>,
+    pub clicks: Vec<i64>,
+    pub sends: Vec<i64>,
+}
+
+impl Timing {
+    /// Counts the opens and clicks into `engagement`: one that came at most `window_secs` after a
+    /// send (0 = never) is a machine's, the others are a person's.
+    pub fn count_into(mut self, engagement: &mut Engagement, window_secs: i64) {
+        self.sends.sort_unstable();
+        for &at in &self.opens {
+            if follows_a_send(at, &self.sends, window_secs) {
+                engagement.machine_opens += 1;
+            } else {
+                engagement.human_opens += 1;
+                engagement.last_human_open_at = engagement.last_human_open_at.max(Some(at));
+            }
+        }
+        for &at in &self.clicks {
+            if follows_a_send(at, &self.sends, window_secs) {
+                engagement.machine_clicks += 1;
+            } else {
+                engagement.human_clicks += 1;
+                engagement.last_human_click_at = engagement.last_human_click_at.max(Some(at));
+            }
+        }
+    }
+}
+
+/// Whether one of `sends` (sorted) lies in `[at - window_secs, at]`.
+fn follows_a_send(at: i64, sends: &[i64], window_secs: i64) -> bool {
+    if window_secs <= 0 {
+        return false;
+    }
+    let first_in_window = sends.partition_point(|&s| s < at.saturating_sub(window_secs));
+    sends.get(first_in_window).is_some_and(|&s| s <= at)
+}
+
 impl Engagement {
     /// The latest click, reply or human open.
     pub fn last_engaged_at(&self) -> Option<i64> {
@@ -109,5 +152,38 @@ impl History {
 
     pub fn events_of(&self, class: Class) -> impl Iterator<Item = &EventFact> {
         self.events.iter().filter(move |e| e.class == class)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_and_clicks_within_the_window_after_a_send_are_a_machines() {
+        let timing = Timing { opens: vec![1_000, 1_060, 1_061, 500], clicks: vec![1_030, 5_000], sends: vec![4_990, 1_000] };
+        let mut e = Engagement { machine_opens: 2, ..Engagement::default() };
+        timing.count_into(&mut e, 60);
+        // 1_000 (same second) and 1_060 (the window's last second) follow the send at 1_000;
+        // 1_061 is a second too late, and 500 came before any send.
+        assert_eq!((e.machine_opens, e.human_opens, e.last_human_open_at), (4, 2, Some(1_061)));
+        assert_eq!((e.machine_clicks, e.human_clicks, e.last_human_click_at), (2, 0, None));
+    }
+
+    #[test]
+    fn a_window_of_zero_makes_every_open_and_click_a_persons() {
+        let timing = Timing { opens: vec![1_000], clicks: vec![1_000, 900], sends: vec![1_000] };
+        let mut e = Engagement::default();
+        timing.count_into(&mut e, 0);
+        assert_eq!((e.machine_opens, e.human_opens, e.last_human_open_at), (0, 1, Some(1_000)));
+        assert_eq!((e.machine_clicks, e.human_clicks, e.last_human_click_at), (0, 2, Some(1_000)));
+    }
+
+    #[test]
+    fn extreme_times_do_not_overflow() {
+        let timing = Timing { opens: vec![i64::MIN, i64::MAX], clicks: vec![], sends: vec![i64::MIN] };
+        let mut e = Engagement::default();
+        timing.count_into(&mut e, 60);
+        assert_eq!((e.machine_opens, e.human_opens), (1, 1));
     }
 }

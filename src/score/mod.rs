@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::Verdict;
 pub use category::Category;
-pub use history::{EventFact, Engagement, History, ImportedSuppression, SendLog, Subscription};
+pub use history::{EventFact, Engagement, History, ImportedSuppression, SendLog, Subscription, Timing};
 pub use policy::{Policy, RuleId};
 
 /// The rows a decision rests on, by table. Serialised as the `decisions.evidence` JSON object

@@ -1,9 +1,10 @@
 //! What `score` reads and writes. Reading: six grouped queries — subscribers, recipient events,
-//! the engagement summary (machine opens told apart in SQL, with the policy's parameters), the
+//! the engagement summary (opens with a machine's User-Agent or IP told apart in SQL), the
 //! send-log summary, imported suppressions and current decisions — each streamed in address
 //! order as JSON chunks of a few thousand addresses (one row per chunk: per-row driver overhead
 //! would dominate otherwise), each on its own connection so SQLite works on them side by side,
-//! and merged into one [`History`] per address. Writing: the decisions that changed, in batched
+//! and merged into one [`History`] per address, where the opens and clicks that came right after
+//! a send are told apart ([`Timing`]). Writing: the decisions that changed, in batched
 //! transactions, with `current_decisions` pointing at each address's latest one.
 
 use std::cmp::Ordering;
@@ -17,7 +18,7 @@ use tokio::sync::mpsc;
 use super::{Store, StoreError};
 use crate::domain::{Class, Verdict};
 use crate::score::policy::MAX_MPP_IP_PREFIXES;
-use crate::score::{Decision, Engagement, EventFact, History, ImportedSuppression, Policy, SendLog, Subscription};
+use crate::score::{Decision, Engagement, EventFact, History, ImportedSuppression, Policy, SendLog, Subscription, Timing};
 
 /// Addresses per chunk.
 const CHUNK: i64 = 4000;
@@ -45,29 +46,30 @@ macro_rules! events_sql {
     };
 }
 
-/// Per engagement row a code: 0 send, 1 human open, 2 human click, 3 reply, 4 unsubscribe,
-/// 5 machine open, 6 machine click. An open is a machine's when its User-Agent is one of ?3
-/// (JSON list) or its IP starts with one of ?4…?19 (the used ones first, then NULLs, nested so
-/// the first NULL ends the test), or when it — or a click — came at most ?20 seconds after a
-/// send to the address (engagement, and the send log when ?23 says it has rows; 0 = never).
-/// The inner query is a co-routine (`limit -1` keeps it from being flattened), so each row's
-/// code is computed once and the outer grouping reads it in index order. ?21/?22 split the
-/// addresses into partitions (the address length modulo ?21 equal to ?22) that run on separate
-/// connections side by side; each partition is still in address order.
+/// Per engagement row a code: 0 send, 1 open, 2 click, 3 reply, 4 unsubscribe, 5 machine open.
+/// An open is a machine's when its User-Agent is one of ?3 (JSON list) or its IP starts with one
+/// of ?4…?19 (the used ones first, then NULLs, nested so the first NULL ends the test). The
+/// other opens and the clicks come out as lists of times, with the address's send times when
+/// ?20 (the machine-open window) is not 0: [`Timing`] tells which came within the window after a
+/// send, a comparison per open in Rust instead of an index seek per open in SQL. The inner query
+/// is a co-routine (`limit -1` keeps it from being flattened), so each row's code is computed
+/// once and the outer grouping reads it in index order. ?21/?22 split the addresses into
+/// partitions (the address length modulo ?21 equal to ?22) that run on separate connections side
+/// by side; each partition is still in address order.
 macro_rules! engagement_sql {
     ($cond:literal) => {
         concat!(
-            "select json_group_array(json_array(address, sends, first_send, last_send, last_reply, human_opens, last_open, ",
-            "human_clicks, last_click, machine_opens, machine_clicks, unsubscribes, first_unsub_at, first_unsub_id)) from (",
+            "select json_group_array(json_array(address, sends, first_send, last_send, last_reply, machine_opens, ",
+            "open_times, click_times, send_times, unsubscribes, first_unsub_at, first_unsub_id)) from (",
             "select address, count(*) filter (where code = 0) as sends, min(occurred_at) filter (where code = 0) as first_send, ",
             "max(occurred_at) filter (where code = 0) as last_send, max(occurred_at) filter (where code = 3) as last_reply, ",
-            "count(*) filter (where code = 1) as human_opens, max(occurred_at) filter (where code = 1) as last_open, ",
-            "count(*) filter (where code = 2) as human_clicks, max(occurred_at) filter (where code = 2) as last_click, ",
-            "count(*) filter (where code = 5) as machine_opens, count(*) filter (where code = 6) as machine_clicks, ",
+            "count(*) filter (where code = 5) as machine_opens, group_concat(occurred_at) filter (where code = 1) as open_times, ",
+            "group_concat(occurred_at) filter (where code = 2) as click_times, ",
+            "case when ?20 > 0 and count(*) filter (where code in (1, 2)) > 0 then group_concat(occurred_at) filter (where code = 0) end as send_times, ",
             "count(*) filter (where code = 4) as unsubscribes, min(occurred_at) filter (where code = 4) as first_unsub_at, ",
             "min(id) filter (where code = 4) as first_unsub_id from (",
             "select e.address, e.occurred_at, e.id, case e.type when 'send' then 0 when 'reply' then 3 when 'unsubscribe' then 4 ",
-            "when 'open' then 1 + 4 * (coalesce(e.user_agent in (select value from json_each(?3)) ",
+            "when 'open' then 1 + 4 * coalesce(e.user_agent in (select value from json_each(?3)) ",
             "or (?4 is not null and (substr(e.ip, 1, length(?4)) = ?4 or (?5 is not null and (substr(e.ip, 1, length(?5)) ",
             "= ?5 or (?6 is not null and (substr(e.ip, 1, length(?6)) = ?6 or (?7 is not null and (substr(e.ip, 1, ",
             "length(?7)) = ?7 or (?8 is not null and (substr(e.ip, 1, length(?8)) = ?8 or (?9 is not null and ",
@@ -78,13 +80,7 @@ macro_rules! engagement_sql {
             "(substr(e.ip, 1, length(?16)) = ?16 or (?17 is not null and (substr(e.ip, 1, length(?17)) = ?17 or (?18 is ",
             "not null and (substr(e.ip, 1, length(?18)) = ?18 or (?19 is not null and substr(e.ip, 1, length(?19)) = ",
             "?19))))))))))))))))))))))))))))))), 0) ",
-            "or (?20 > 0 and (exists (select 1 from engagement s indexed by engagement_natural where s.address = e.address ",
-            "and s.type = 'send' and s.occurred_at between e.occurred_at - ?20 and e.occurred_at) ",
-            "or (?23 and exists (select 1 from sends s where s.recipient = e.address and s.sent_at between e.occurred_at - ?20 and e.occurred_at))))) ",
-            "else 2 + 4 * (?20 > 0 and (exists (select 1 from engagement s indexed by engagement_natural where s.address = e.address ",
-            "and s.type = 'send' and s.occurred_at between e.occurred_at - ?20 and e.occurred_at) ",
-            "or (?23 and exists (select 1 from sends s where s.recipient = e.address and s.sent_at between e.occurred_at - ?20 and e.occurred_at)))) ",
-            "end as code from engagement e indexed by engagement_natural where ", $cond, " ",
+            "else 2 end as code from engagement e indexed by engagement_natural where ", $cond, " ",
             "and length(e.address) % ?21 = ?22 order by e.address limit -1) ",
             "group by address order by address limit ?2)"
         )
@@ -94,8 +90,9 @@ macro_rules! engagement_sql {
 macro_rules! send_log_sql {
     ($cond:literal) => {
         concat!(
-            "select json_group_array(json_array(recipient, n, first_at, last_at)) from (",
-            "select recipient, count(*) as n, min(sent_at) as first_at, max(sent_at) as last_at ",
+            "select json_group_array(json_array(recipient, n, first_at, last_at, times)) from (",
+            "select recipient, count(*) as n, min(sent_at) as first_at, max(sent_at) as last_at, ",
+            "case when ?3 > 0 then group_concat(sent_at) end as times ",
             "from sends where ", $cond, " group by recipient order by recipient limit ?2)"
         )
     };
@@ -120,8 +117,6 @@ macro_rules! current_sql {
     };
 }
 
-const ANY_SEND: &str = "select 1 from sends limit 1";
-
 const SUBSCRIBERS_AFTER: &str = subscribers_sql!("address > ?1");
 const SUBSCRIBERS_OF: &str = subscribers_sql!("address = ?1");
 const EVENTS_AFTER: &str = events_sql!("address > ?1");
@@ -137,8 +132,8 @@ const CURRENT_OF: &str = current_sql!("address = ?1");
 
 type SubscriberItem = (String, Vec<(i64, String, String, Option<i64>, Option<i64>)>);
 type EventItem = (String, Vec<(i64, Class, String, i64, Option<String>, Option<String>, String)>);
-type EngagementItem = (String, u32, Option<i64>, Option<i64>, Option<i64>, u32, Option<i64>, u32, Option<i64>, u32, u32, u32, Option<i64>, Option<i64>);
-type SendLogItem = (String, u32, Option<i64>, Option<i64>);
+type EngagementItem = (String, u32, Option<i64>, Option<i64>, Option<i64>, u32, Option<String>, Option<String>, Option<String>, u32, Option<i64>, Option<i64>);
+type SendLogItem = (String, u32, Option<i64>, Option<i64>, Option<String>);
 type SuppressionItem = (String, Vec<(i64, String, Option<String>, Option<i64>)>);
 
 /// An address's current decision (its latest).
@@ -194,8 +189,10 @@ impl Stream {
 enum Item {
     Subscribers(String, Vec<Subscription>),
     Events(String, Vec<EventFact>),
-    Engagement(String, Engagement),
-    SendLog(String, SendLog),
+    /// The summary without the opens and clicks whose timing decides, and those.
+    Engagement(String, Engagement, Timing),
+    /// The summary and the send times (when the policy's window needs them).
+    SendLog(String, SendLog, Vec<i64>),
     Suppressions(String, Vec<ImportedSuppression>),
     Current(Current),
 }
@@ -203,20 +200,49 @@ enum Item {
 impl Item {
     fn address(&self) -> &str {
         match self {
-            Item::Subscribers(a, _) | Item::Events(a, _) | Item::Engagement(a, _) | Item::SendLog(a, _) | Item::Suppressions(a, _) => a,
+            Item::Subscribers(a, _) | Item::Events(a, _) | Item::Engagement(a, ..) | Item::SendLog(a, ..) | Item::Suppressions(a, _) => a,
             Item::Current(c) => &c.address,
         }
     }
+}
 
-    fn add_to(self, h: &mut History, current: &mut Option<Current>) {
-        match self {
+/// One address's items being gathered from the streams.
+struct Gathered {
+    history: History,
+    current: Option<Current>,
+    timing: Timing,
+}
+
+impl Gathered {
+    fn new(address: String) -> Gathered {
+        Gathered { history: History { address, ..History::default() }, current: None, timing: Timing::default() }
+    }
+
+    fn add(&mut self, item: Item) {
+        let h = &mut self.history;
+        match item {
             Item::Subscribers(_, s) => h.subscriptions.extend(s),
             Item::Events(_, e) => h.events.extend(e),
-            Item::Engagement(_, e) => h.engagement = e,
-            Item::SendLog(_, s) => h.send_log = s,
+            Item::Engagement(_, e, timing) => {
+                h.engagement = e;
+                self.timing.opens = timing.opens;
+                self.timing.clicks = timing.clicks;
+                self.timing.sends.extend(timing.sends);
+            }
+            Item::SendLog(_, s, times) => {
+                h.send_log = s;
+                self.timing.sends.extend(times);
+            }
             Item::Suppressions(_, s) => h.suppressions.extend(s),
-            Item::Current(c) => *current = Some(c),
+            Item::Current(c) => self.current = Some(c),
         }
+    }
+
+    /// The subject, its opens and clicks told apart with the machine-open window.
+    fn finish(self, window_secs: i64) -> Subject {
+        let mut history = self.history;
+        self.timing.count_into(&mut history.engagement, window_secs);
+        Subject { history, current: self.current }
     }
 }
 
@@ -226,8 +252,6 @@ struct MachineParams {
     user_agents: String,
     ip_prefixes: Vec<Option<String>>,
     window: i64,
-    /// Whether the send log has rows (its look-up is skipped otherwise).
-    send_log: bool,
 }
 
 impl MachineParams {
@@ -238,7 +262,6 @@ impl MachineParams {
             user_agents: serde_json::to_string(&policy.mpp_user_agents).unwrap_or_else(|_| "[]".to_owned()),
             ip_prefixes,
             window: i64::from(policy.machine_open_window_secs),
-            send_log: true,
         }
     }
 }
@@ -265,7 +288,9 @@ async fn fetch_chunk(conn: &mut sqlx::SqliteConnection, stream: Stream, key: &st
         for prefix in &machine.ip_prefixes {
             query = query.bind(prefix.clone());
         }
-        query = query.bind(machine.window).bind(part.of).bind(part.index).bind(machine.send_log);
+        query = query.bind(machine.window).bind(part.of).bind(part.index);
+    } else if stream == Stream::SendLog {
+        query = query.bind(machine.window);
     }
     let json = query.fetch_one(&mut *conn).await?.unwrap_or_else(|| "[]".to_owned());
     parse_chunk(stream, &json).map_err(|e| sqlx::Error::Decode(format!("scoring chunk of {stream:?}: {e}").into()))
@@ -295,11 +320,11 @@ fn parse_chunk(stream: Stream, json: &str) -> Result<Vec<Item>, serde_json::Erro
                 Item::Events(a, events)
             })
             .collect(),
-        Stream::Engagement => items::<EngagementItem>(json)?.into_iter().map(|t| Item::Engagement(t.0.clone(), engagement_of(t))).collect(),
+        Stream::Engagement => items::<EngagementItem>(json)?.into_iter().map(engagement_of).collect::<Result<_, _>>()?,
         Stream::SendLog => items::<SendLogItem>(json)?
             .into_iter()
-            .map(|(a, sends, first_sent_at, last_sent_at)| Item::SendLog(a, SendLog { sends, first_sent_at, last_sent_at }))
-            .collect(),
+            .map(|(a, sends, first_sent_at, last_sent_at, times)| Ok(Item::SendLog(a, SendLog { sends, first_sent_at, last_sent_at }, times_of(times.as_deref())?)))
+            .collect::<Result<_, serde_json::Error>>()?,
         Stream::Suppressions => items::<SuppressionItem>(json)?
             .into_iter()
             .map(|(a, rows)| {
@@ -311,22 +336,28 @@ fn parse_chunk(stream: Stream, json: &str) -> Result<Vec<Item>, serde_json::Erro
     })
 }
 
-fn engagement_of(t: EngagementItem) -> Engagement {
-    Engagement {
-        sends: t.1,
-        first_send_at: t.2,
-        last_send_at: t.3,
-        last_reply_at: t.4,
-        human_opens: t.5,
-        last_human_open_at: t.6,
-        human_clicks: t.7,
-        last_human_click_at: t.8,
-        machine_opens: t.9,
-        machine_clicks: t.10,
-        unsubscribes: t.11,
-        first_unsubscribe_at: t.12,
-        first_unsubscribe_id: t.13,
-    }
+fn engagement_of(t: EngagementItem) -> Result<Item, serde_json::Error> {
+    let (address, sends, first_send_at, last_send_at, last_reply_at, machine_opens, opens, clicks, send_times, unsubscribes, first_unsubscribe_at, first_unsubscribe_id) = t;
+    let engagement = Engagement {
+        sends,
+        first_send_at,
+        last_send_at,
+        last_reply_at,
+        machine_opens,
+        unsubscribes,
+        first_unsubscribe_at,
+        first_unsubscribe_id,
+        ..Engagement::default()
+    };
+    let timing = Timing { opens: times_of(opens.as_deref())?, clicks: times_of(clicks.as_deref())?, sends: times_of(send_times.as_deref())? };
+    Ok(Item::Engagement(address, engagement, timing))
+}
+
+/// The times of a `group_concat` list (`1790812800,1790812805`; NULL when there are none).
+fn times_of(list: Option<&str>) -> Result<Vec<i64>, serde_json::Error> {
+    list.map_or(Ok(Vec::new()), |list| {
+        list.split(',').map(|t| t.parse().map_err(|_| serde::de::Error::custom(format!("not a time: {t:?}")))).collect()
+    })
 }
 
 /// Compares addresses as SQLite's NOCASE collation does (ASCII letters folded), the order of
@@ -359,14 +390,14 @@ impl Source {
 /// Every address of the database with its history, in address order.
 pub struct HistoryReader {
     sources: Vec<Source>,
+    window_secs: i64,
 }
 
 impl Store {
     /// Starts reading every address's history, each stream (and each engagement partition) on
     /// its own connection and read transaction. The store should allow [`SCORING_CONNECTIONS`].
     pub async fn read_histories(&self, policy: &Policy) -> Result<HistoryReader, StoreError> {
-        let mut machine = MachineParams::of(policy);
-        machine.send_log = sqlx::query_scalar::<_, i64>(ANY_SEND).fetch_optional(self.pool()).await.map_err(|e| self.error(e))?.is_some();
+        let machine = MachineParams::of(policy);
         let parts = engagement_partitions();
         let sources = Stream::ALL
             .into_iter()
@@ -380,21 +411,20 @@ impl Store {
                 Source { buffer: VecDeque::new(), rx, done: false }
             })
             .collect();
-        Ok(HistoryReader { sources })
+        Ok(HistoryReader { sources, window_secs: machine.window })
     }
 
     /// One address's history and current decision, through the same queries as a full run.
     pub async fn history_of(&self, address: &str, policy: &Policy) -> Result<Subject, StoreError> {
         let machine = MachineParams::of(policy);
         let mut conn = self.pool().acquire().await.map_err(|e| self.error(e))?;
-        let mut history = History { address: address.to_owned(), ..History::default() };
-        let mut current = None;
+        let mut gathered = Gathered::new(address.to_owned());
         for stream in Stream::ALL {
             for item in fetch_chunk(&mut conn, stream, address, true, &machine, WHOLE).await.map_err(|e| self.error(e))? {
-                item.add_to(&mut history, &mut current);
+                gathered.add(item);
             }
         }
-        Ok(Subject { history, current })
+        Ok(gathered.finish(machine.window))
     }
 }
 
@@ -434,17 +464,16 @@ impl HistoryReader {
         else {
             return Ok(None);
         };
-        let mut history = History { address: address.clone(), ..History::default() };
-        let mut current = None;
+        let mut gathered = Gathered::new(address.clone());
         for source in &mut self.sources {
             while source.buffer.front().is_some_and(|i| nocase_cmp(i.address(), &address) == Ordering::Equal) {
                 if let Some(item) = source.buffer.pop_front() {
-                    item.add_to(&mut history, &mut current);
+                    gathered.add(item);
                 }
                 source.fill().await?;
             }
         }
-        Ok(Some(Subject { history, current }))
+        Ok(Some(gathered.finish(self.window_secs)))
     }
 }
 
