@@ -193,9 +193,10 @@ impl Store {
     }
 
     /// Starts a transaction that takes several batches ([`IngestTransaction::write`]) and
-    /// commits them together, with a larger page cache while it is open (see [`INGEST_CACHE`]).
+    /// commits them together, with a larger page cache while it is open (see [`INGEST_CACHE`])
+    /// and its statement journals in memory (see [`BEGIN_INGEST`]).
     pub async fn begin_ingest(&self) -> Result<IngestTransaction, StoreError> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.pool.begin_with(BEGIN_INGEST).await.map_err(|e| self.error(e))?;
         sqlx::query(INGEST_CACHE).execute(&mut *tx).await.map_err(|e| self.error(e))?;
         Ok(IngestTransaction { store: self.clone(), tx, messages: 0 })
     }
@@ -252,11 +253,21 @@ const KNOWN_DIGESTS: &str =
 /// cache holds them until the commit (docs/benchmarks.md, "Ingest as the database grows").
 const INGEST_CACHE: &str = "pragma cache_size = -262144";
 
+/// How an [`IngestTransaction`] begins: as [`Store::begin_write`] does, with the connection's
+/// statement journals in memory. Inside a transaction each insert statement of a batch first
+/// saves every page it is about to change that existed before it (SQLite's undo log for a
+/// statement that fails half-way); in a temporary file those writes grew with the random-keyed
+/// indexes, a page per message: 11 of the 162 CPU seconds of a 2,000,000-message ingest
+/// (docs/benchmarks.md). One statement's journal holds at most the pages one batch touches.
+/// SQLite reads `temp_store` when the write transaction begins, so it is set before `begin`;
+/// the pool puts it back when the connection returns.
+const BEGIN_INGEST: &str = "pragma temp_store = memory; begin immediate";
+
 /// Batches written in one transaction; nothing is visible to others, or kept after a crash,
 /// until [`IngestTransaction::commit`]. Dropped without a commit, it rolls back.
 pub struct IngestTransaction {
     store: Store,
-    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    pub(super) tx: sqlx::Transaction<'static, sqlx::Sqlite>,
     messages: usize,
 }
 

@@ -64,9 +64,10 @@ macro_rules! cache_size_kib {
 }
 
 /// A connection's usual settings, put back each time it returns to the pool: an ingest or an
-/// import raises the page cache for its transaction (and an import the sorter's helper threads),
-/// and a transaction dropped on an error must not leave those on a pooled connection.
-const USUAL_SETTINGS: &str = concat!("pragma cache_size = ", cache_size_kib!(), "; pragma threads = 0");
+/// import raises the page cache for its transaction (an import also the sorter's helper threads,
+/// an ingest keeps its statement journals in memory), and a transaction dropped on an error must
+/// not leave those on a pooled connection.
+const USUAL_SETTINGS: &str = concat!("pragma cache_size = ", cache_size_kib!(), "; pragma threads = 0; pragma temp_store = default");
 
 /// Statements slower than this are logged (at debug level, with their SQL).
 const SLOW_STATEMENT: Duration = Duration::from_secs(1);
@@ -184,10 +185,11 @@ mod tests {
     use super::*;
 
     /// The settings of the pool's only connection, as the next user gets it.
-    async fn settings(store: &Store) -> (i64, i64) {
+    async fn settings(store: &Store) -> (i64, i64, i64) {
         let cache = sqlx::query_scalar("pragma cache_size").fetch_one(store.pool()).await.unwrap();
         let threads = sqlx::query_scalar("pragma threads").fetch_one(store.pool()).await.unwrap();
-        (cache, threads)
+        let temp_store = sqlx::query_scalar("pragma temp_store").fetch_one(store.pool()).await.unwrap();
+        (cache, threads, temp_store)
     }
 
     #[tokio::test]
@@ -196,9 +198,12 @@ mod tests {
         let options = StoreOptions { max_connections: 1, ..StoreOptions::default() };
         let store = Store::open(&dir.path().join("t.db"), &options).await.unwrap();
         let usual = settings(&store).await;
-        assert_eq!(usual, (-32768, 0));
-        drop(store.begin_ingest().await.unwrap());
-        assert_eq!(settings(&store).await, usual, "after an ingest transaction's 256 MiB cache");
+        assert_eq!(usual, (-32768, 0, 0));
+        let mut ingest = store.begin_ingest().await.unwrap();
+        let during: i64 = sqlx::query_scalar("pragma temp_store").fetch_one(&mut *ingest.tx).await.unwrap();
+        assert_eq!(during, 2, "an ingest's statement journals in memory");
+        drop(ingest);
+        assert_eq!(settings(&store).await, usual, "after an ingest transaction's 256 MiB cache and in-memory journals");
         drop(store.begin_list_import(ListKind::Subscribers, 7).await.unwrap());
         assert_eq!(settings(&store).await, usual, "after an import's 256 MiB cache");
         let import = store.begin_list_import(ListKind::Engagement, 7).await.unwrap();
