@@ -77,21 +77,21 @@ impl Timing {
     /// send (0 = never) is a machine's, the others are a person's.
     pub fn count_into(mut self, engagement: &mut Engagement, window_secs: i64) {
         self.sends.sort_unstable();
-        for &at in &self.opens {
-            if follows_a_send(at, &self.sends, window_secs) {
-                engagement.machine_opens += 1;
-            } else {
-                engagement.human_opens += 1;
-                engagement.last_human_open_at = engagement.last_human_open_at.max(Some(at));
-            }
-        }
-        for &at in &self.clicks {
-            if follows_a_send(at, &self.sends, window_secs) {
-                engagement.machine_clicks += 1;
-            } else {
-                engagement.human_clicks += 1;
-                engagement.last_human_click_at = engagement.last_human_click_at.max(Some(at));
-            }
+        let e = engagement;
+        tally(&self.opens, &self.sends, window_secs, &mut e.machine_opens, &mut e.human_opens, &mut e.last_human_open_at);
+        tally(&self.clicks, &self.sends, window_secs, &mut e.machine_clicks, &mut e.human_clicks, &mut e.last_human_click_at);
+    }
+}
+
+/// Counts each of `times` as a machine's (it follows one of `sends` within the window) or as a
+/// person's, keeping the latest person's time.
+fn tally(times: &[i64], sends: &[i64], window_secs: i64, machine: &mut u32, human: &mut u32, last_human: &mut Option<i64>) {
+    for &at in times {
+        if follows_a_send(at, sends, window_secs) {
+            *machine += 1;
+        } else {
+            *human += 1;
+            *last_human = (*last_human).max(Some(at));
         }
     }
 }
