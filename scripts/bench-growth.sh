@@ -8,12 +8,14 @@
 # still across that step).
 # Steps as in bench-score.sh: import subscribers, import engagement (SCALE 10: ten files of
 # 10,000,000 rows, one after the other; the sum is timed), ingest, score, two exports, a second
-# score, clean. Wall times in seconds; peak RSS is the largest of the step's commands.
+# score, clean. Wall times in seconds; peak RSS is the largest of the step's commands. The last
+# line adds the steps up: the whole job on each data set.
 # BENCH_STEPS="…" runs only the steps named (in that order); import_engagement_together imports
 # the engagement files with one command (one sort, one transaction) instead of one by one.
 # Usage: scripts/bench-growth.sh [BIG_SCALE [SMALL_SCALE]]   (defaults 10 and 1; BENCH_DIR=… for
-# the data, about 40 GB free at 10; BENCH_KEEP=1 keeps data sets and databases; BENCH_BIN=… a
-# binary to measure instead of a fresh release build)
+# the data, about 40 GB free at 10, about 70 GB with import_engagement_together, whose one
+# transaction holds its sorted spill files and then a WAL the size of the table; BENCH_KEEP=1
+# keeps data sets and databases; BENCH_BIN=… a binary to measure instead of a fresh release build)
 set -euo pipefail
 BIG=${1:-10}
 SMALL=${2:-1}
@@ -41,7 +43,13 @@ generate() { # generate DIR SCALE
 
 # t COMMAND...: runs one command of a step under GNU time, adding to the step's totals.
 t() {
-    /usr/bin/time -f '%e %U %S %M' -o "$DIR/time" "$@" >"$DIR/out.txt" 2>"$DIR/err.txt" || { cat "$DIR/err.txt" >&2; exit 1; }
+    /usr/bin/time -f '%e %U %S %M' -o "$DIR/time" "$@" >"$DIR/out.txt" 2>"$DIR/err.txt" || {
+        local status=$?
+        cat "$DIR/err.txt" >&2
+        # With the disk full even the error and GNU time's figures may be lost: say how much is left.
+        echo "failed (exit $status): $*; $(df -h "$DIR" | awk 'NR == 2 { print $4 }') free in $DIR" >&2
+        exit 1
+    }
     local wall user sys rss; read -r wall user sys rss <"$DIR/time"
     WALL=$(echo "$WALL + $wall" | bc); CPU=$(echo "$CPU + $user + $sys" | bc); (( rss > RSS )) && RSS=$rss
     return 0
@@ -70,7 +78,7 @@ on() {
     tail -n 1 "$DIR/out.txt" | cut -c1-200 >"$DIR/last-$1.txt"
 }
 
-echo "SCALE $SMALL against SCALE $BIG, each step on $SMALL, $BIG, $SMALL again; $(nproc) cores; $(date -u +%FT%TZ)"
+echo "SCALE $SMALL against SCALE $BIG, each step on $SMALL, $BIG, $SMALL again; $(nproc) cores; $(df -h "$DIR" | awk 'NR == 2 { print $4 }') free in $DIR; $(date -u +%FT%TZ)"
 generate "$DIR/small" "$SMALL"
 generate "$DIR/big" "$BIG"
 STEPS=${BENCH_STEPS:-import_subscribers import_engagement ingest_events score_first export_ses_csv export_csv_flags score_again clean_campaign}
@@ -78,15 +86,20 @@ STEPS=${BENCH_STEPS:-import_subscribers import_engagement ingest_events score_fi
 [[ " $STEPS " == *" ingest_events "* ]] || rm -f "$DIR"/{small,big}/events.mbox
 [[ " $STEPS " == *" clean_campaign "* ]] || rm -f "$DIR"/{small,big}/campaign.csv
 printf '%-20s %9s %9s %9s %7s %6s %8s %8s %s\n' step "$SMALL (a)" "$BIG" "$SMALL (b)" ratio drift "RSS $SMALL" "RSS $BIG" load
+# ratio A Z B: the SCALE BIG time over the mean of the two SCALE SMALL times, and the drift.
+ratio() { printf '%6.1f× %6.2f' "$(echo "$2 * 2 / ($1 + $3)" | bc -l)" "$(echo "$3 / $1" | bc -l)"; }
+total_a=0 total_z=0 total_b=0
 for step in $STEPS; do
     small_a=$(on a.db small $step); big=$(on big.db big $step); small_b=$(on b.db small $step)
     read -r a _ rss_small load_a <<<"$small_a"
     read -r z _ rss_big _ <<<"$big"
     read -r b _ _ load_b <<<"$small_b"
-    printf '%-20s %9.2f %9.2f %9.2f %6.1f× %6.2f %6d M %6d M %s–%s\n' $step "$a" "$z" "$b" \
-        "$(echo "$z * 2 / ($a + $b)" | bc -l)" "$(echo "$b / $a" | bc -l)" "$rss_small" "$rss_big" "$load_a" "$load_b"
+    printf '%-20s %9.2f %9.2f %9.2f %s %6d M %6d M %s–%s\n' $step "$a" "$z" "$b" "$(ratio "$a" "$z" "$b")" \
+        "$rss_small" "$rss_big" "$load_a" "$load_b"
+    total_a=$(echo "$total_a + $a" | bc) total_z=$(echo "$total_z + $z" | bc) total_b=$(echo "$total_b + $b" | bc)
     sed 's/^/    '"$BIG"': /' "$DIR/last-big.db.txt"
     # The big data set's inputs are read once; dropping them keeps the disk needed near 40 GB.
     case $step in import_engagement*) rm -f "$DIR"/big/engagement*.csv ;; ingest_events) rm -f "$DIR/big/events.mbox" ;; esac
 done
+printf '%-20s %9.2f %9.2f %9.2f %s\n' total "$total_a" "$total_z" "$total_b" "$(ratio "$total_a" "$total_z" "$total_b")"
 echo "databases: SCALE $SMALL $(du -h "$DIR/a.db" | cut -f1), SCALE $BIG $(du -h "$DIR/big.db" | cut -f1); $(date -u +%FT%TZ)"
