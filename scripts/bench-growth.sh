@@ -41,16 +41,21 @@ generate() { # generate DIR SCALE
         --events "$(awk -v s="$2" 'BEGIN { printf "%d", 200000 * s }')" >/dev/null
 }
 
+free_disk() { df -h "$DIR" | awk 'NR == 2 { print $4 " free in " $6 }'; }
+
+# fail WHAT: stops the run, saying how much disk is left: with the disk full even a failing
+# command's error and GNU time's figures are lost.
+fail() { echo "$1; $(free_disk)" >&2; exit 1; }
+
 # t COMMAND...: runs one command of a step under GNU time, adding to the step's totals.
 t() {
     /usr/bin/time -f '%e %U %S %M' -o "$DIR/time" "$@" >"$DIR/out.txt" 2>"$DIR/err.txt" || {
         local status=$?
         cat "$DIR/err.txt" >&2
-        # With the disk full even the error and GNU time's figures may be lost: say how much is left.
-        echo "failed (exit $status): $*; $(df -h "$DIR" | awk 'NR == 2 { print $4 }') free in $DIR" >&2
-        exit 1
+        fail "failed (exit $status): $*"
     }
-    local wall user sys rss; read -r wall user sys rss <"$DIR/time"
+    local wall user sys rss; read -r wall user sys rss <"$DIR/time" || true
+    [[ -n ${rss:-} ]] || fail "no figures from GNU time for: $*"
     WALL=$(echo "$WALL + $wall" | bc); CPU=$(echo "$CPU + $user + $sys" | bc); (( rss > RSS )) && RSS=$rss
     return 0
 }
@@ -78,7 +83,7 @@ on() {
     tail -n 1 "$DIR/out.txt" | cut -c1-200 >"$DIR/last-$1.txt"
 }
 
-echo "SCALE $SMALL against SCALE $BIG, each step on $SMALL, $BIG, $SMALL again; $(nproc) cores; $(df -h "$DIR" | awk 'NR == 2 { print $4 }') free in $DIR; $(date -u +%FT%TZ)"
+echo "SCALE $SMALL against SCALE $BIG, each step on $SMALL, $BIG, $SMALL again; $(nproc) cores; $(free_disk); $(date -u +%FT%TZ)"
 generate "$DIR/small" "$SMALL"
 generate "$DIR/big" "$BIG"
 STEPS=${BENCH_STEPS:-import_subscribers import_engagement ingest_events score_first export_ses_csv export_csv_flags score_again clean_campaign}
